@@ -1,0 +1,250 @@
+"""Derive closed forms from definitions, recording every step.
+
+``derive(expr)`` returns a ``Derivation`` whose steps go from the functional
+to its closed form: definition, explicit log-densities, linearity of
+expectation, known moments, algebra.  Compound targets (mutual information,
+multivariate laws) are first reduced by structural theorems to univariate
+functionals whose closed forms come from the registry.
+
+The registry (``register_closed_form``) follows torch.distributions'
+``register_kl``: keyed by the functional's type and its distributions' types,
+most specific match wins.  Entries are *derived* templates: the engine runs
+the derivation once on a generic instance (parameters are dummies with the
+right assumptions), keeps the result, and substitutes real parameters on
+reuse.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy as sp
+
+from ..derivation import Derivation, Relation
+from ..notation.distributions import Bernoulli, Distribution, Exponential, Laplace, Normal
+from ..notation.functionals import Expectation, Functional, LogDensity, set_evaluator
+from .definitions import rewrite_all, unfold_all
+from .expectation import apply_linearity, expand_log_densities, substitute_known_expectations
+
+__all__ = ["derive", "derive_steps", "closed_form", "evaluate", "tidy", "register_closed_form", "DerivedStep"]
+
+
+@dataclass(frozen=True)
+class DerivedStep:
+    relation: Relation
+    expr: sp.Expr
+    rule: str
+    note: str = ""
+
+
+# ---- generic instances used to derive templates ------------------------------
+
+_GENERIC: dict[type, Callable[[str], Distribution]] = {
+    Normal: lambda tag: Normal(sp.Dummy(f"m{tag}", real=True), sp.Dummy(f"v{tag}", positive=True)),
+    Laplace: lambda tag: Laplace(sp.Dummy(f"m{tag}", real=True), sp.Dummy(f"b{tag}", positive=True)),
+    Exponential: lambda tag: Exponential(sp.Dummy(f"l{tag}", positive=True)),
+    Bernoulli: lambda tag: Bernoulli(sp.Dummy(f"p{tag}", positive=True)),
+}
+
+
+def _generic(dist: Distribution, tag: str) -> Distribution | None:
+    maker = _GENERIC.get(type(dist))
+    return None if maker is None else maker(tag)
+
+
+# ---- the registry --------------------------------------------------------------
+
+_REGISTRY: dict[tuple[type, tuple[type, ...]], Callable[[Functional], sp.Expr]] = {}
+
+
+def register_closed_form(kind: type, *dist_types: type):
+    """Register ``fn(functional) -> closed form`` for a functional of these law types."""
+
+    def wrap(fn):
+        _REGISTRY[(kind, dist_types)] = fn
+        return fn
+
+    return wrap
+
+
+def _lookup(f: Functional):
+    dists = tuple(a for a in f.args if isinstance(a, Distribution))
+    best, best_score = None, None
+    for (kind, types), fn in _REGISTRY.items():
+        if not isinstance(f, kind) or len(types) != len(dists):
+            continue
+        if not all(isinstance(d, t) for d, t in zip(dists, types)):
+            continue
+        score = sum(type(d).__mro__.index(t) for d, t in zip(dists, types)) + type(f).__mro__.index(kind)
+        if best_score is None or score < best_score:
+            best, best_score = fn, score
+    return best
+
+
+@functools.lru_cache(maxsize=None)
+def _template(kind: type, dist_types: tuple[type, ...]) -> tuple[tuple[Distribution, ...], sp.Expr] | None:
+    generics = []
+    for i, t in enumerate(dist_types):
+        maker = _GENERIC.get(t)
+        if maker is None:
+            return None
+        generics.append(maker(str(i + 1)))
+    steps = _derive_univariate(kind(*generics))
+    if not steps or _has_functional(steps[-1].expr):
+        return None
+    return tuple(generics), steps[-1].expr
+
+
+def _templated(f: Functional) -> sp.Expr | None:
+    dists = tuple(a for a in f.args if isinstance(a, Distribution))
+    if len(dists) != len(f.args):
+        return None
+    found = _template(type(f), tuple(type(d) for d in dists))
+    if found is None:
+        return None
+    generics, result = found
+    mapping = {}
+    for g, d in zip(generics, dists):
+        mapping.update(dict(zip(g.args, d.args)))
+    return result.xreplace(mapping)
+
+
+# ---- tidy algebra ---------------------------------------------------------------
+
+
+def tidy(expr: sp.Expr) -> sp.Expr:
+    """A readable canonical form: expand logs (only where sound), collect, combine."""
+    e = sp.expand(sp.expand_log(sp.expand(expr)))
+    e = sp.logcombine(e)
+    e = sp.collect(e, [sp.log(a) for a in e.atoms(sp.log)]) if e.atoms(sp.log) else e
+    simpler = sp.simplify(e)
+    return simpler if sp.count_ops(simpler) <= sp.count_ops(e) else e
+
+
+def _has_functional(expr: sp.Basic) -> bool:
+    return any(isinstance(a, (Functional, LogDensity)) for a in sp.preorder_traversal(expr))
+
+
+# ---- the derivation chains ------------------------------------------------------
+
+
+def _law_rule(expr: sp.Expr) -> str:
+    dists = {type(e.dist).__name__ for e in expr.atoms(Expectation)}
+    names = {"Normal": "Gaussian", "Bernoulli": "Bernoulli", "Categorical": "categorical"}
+    return " and ".join(sorted(names.get(d, d) for d in dists)) or "the law"
+
+
+def _derive_univariate(target: sp.Expr) -> list[DerivedStep]:
+    """definition -> log-densities -> linearity -> moments -> algebra."""
+    steps: list[DerivedStep] = []
+    current, rules = unfold_all(target)
+    if not rules:
+        return steps
+    steps.append(DerivedStep(Relation.EQ, current, rules[0]))
+    expanded = expand_log_densities(current)
+    if expanded != current:
+        discrete = any(e.dist.is_discrete for e in current.atoms(Expectation))
+        rule = "explicit log-mass function" if discrete else "explicit log-density"
+        steps.append(DerivedStep(Relation.EQ, expanded, rule))
+        current = expanded
+    if any(e.dist.is_discrete for e in current.atoms(Expectation)):
+        summed = substitute_known_expectations(current)
+        steps.append(DerivedStep(Relation.EQ, summed, "expectation over a finite support"))
+        current = summed
+    else:
+        linear = apply_linearity(current)
+        if linear != current:
+            steps.append(DerivedStep(Relation.EQ, linear, "linearity of expectation"))
+            current = linear
+        moments = substitute_known_expectations(current)
+        if moments != current:
+            steps.append(DerivedStep(Relation.EQ, moments, "moments", f"moments of the {_law_rule(current)} law"))
+            current = moments
+    if not _has_functional(current):
+        final = tidy(current)
+        if final != current:
+            steps.append(DerivedStep(Relation.EQ, final, "algebra"))
+    return steps
+
+
+def derive_steps(target: sp.Expr) -> list[DerivedStep]:
+    """The justified chain from ``target`` to a closed form (may stop early if stuck)."""
+    steps: list[DerivedStep] = []
+    current = target
+    if isinstance(target, Functional) and unfold_all(target)[1] and not rewrite_all(target)[1]:
+        univariate = _derive_univariate(target)
+        if univariate and not _has_functional(univariate[-1].expr):
+            return univariate
+    for _ in range(8):
+        new, rules = rewrite_all(current)
+        if not rules:
+            new, rules = unfold_all(current)
+            # unfold only compound definitions here (I = h - h); univariate ones go to the registry
+            if rules and new.atoms(Expectation):
+                break
+        if not rules:
+            break
+        steps.append(DerivedStep(Relation.EQ, new, rules[0]))
+        current = new
+    functionals = [f for f in current.atoms(Functional) if not isinstance(f, Expectation)]
+    if functionals:
+        replaced = current.xreplace({f: closed_form(f) for f in functionals})
+        names = sorted({_closed_form_label(f) for f in functionals})
+        steps.append(DerivedStep(Relation.EQ, replaced, "closed form", "; ".join(names)))
+        current = replaced
+    if not _has_functional(current):
+        final = tidy(current)
+        if final != current:
+            steps.append(DerivedStep(Relation.EQ, final, "algebra"))
+    return steps
+
+
+def _closed_form_label(f: Functional) -> str:
+    dists = ", ".join(type(a).__name__ for a in f.args if isinstance(a, Distribution))
+    return f"{type(f).__name__}({dists}), derived"
+
+
+@functools.lru_cache(maxsize=4096)
+def closed_form(f: Functional) -> sp.Expr:
+    """The closed form of one functional, or the functional itself if none is derivable."""
+    registered = _lookup(f)
+    if registered is not None:
+        return registered(f)
+    templated = _templated(f)
+    if templated is not None:
+        return templated
+    steps = derive_steps(f)
+    if steps and not _has_functional(steps[-1].expr):
+        return steps[-1].expr
+    return f
+
+
+def evaluate(expr: sp.Expr) -> sp.Expr:
+    """Replace every functional in ``expr`` by its closed form where one is derivable."""
+    expr = expand_log_densities(expr)
+    if not any(isinstance(a, Functional) for a in sp.preorder_traversal(expr)):
+        return expr
+    expectations = [e for e in expr.atoms(Expectation)]
+    if expectations:
+        expr = substitute_known_expectations(apply_linearity(expr))
+    functionals = [f for f in expr.atoms(Functional) if not isinstance(f, Expectation)]
+    return expr.xreplace({f: closed_form(f) for f in functionals})
+
+
+def derive(target: sp.Expr, name: str = "derived", source: str = "derived by the infoproofs engine") -> Derivation:
+    """A checked-ready ``Derivation`` from ``target`` to its closed form."""
+    d = Derivation(name, f"Closed form of {sp.sstr(target)}", source, target)
+    for step in derive_steps(target):
+        d.step(step.relation, step.expr, by=step.rule, note=step.note)
+    return d
+
+
+def _evaluate_functional(f: Functional) -> sp.Expr:
+    if isinstance(f, Expectation):
+        return evaluate(f)
+    return closed_form(f)
+
+
+set_evaluator(_evaluate_functional)

@@ -1,0 +1,41 @@
+"""Notation: symbols with domains, distributions, random variables and functionals.
+
+This layer knows nothing about checking or rendering; everything here is a
+plain SymPy object that prints itself as LaTeX.
+"""
+
+from .distributions import (
+    DISTRIBUTIONS,
+    Bernoulli,
+    Categorical,
+    DiagNormal,
+    Distribution,
+    Exponential,
+    IsoNormal,
+    Laplace,
+    Normal,
+    Uniform,
+)
+from .domains import Domain, declare, dimension, domain_of, interval, positive, probability, real
+from .functionals import (
+    KL,
+    MI,
+    CondDiffEntropy,
+    CrossEntropy,
+    DiffEntropy,
+    E,
+    Entropy,
+    Expectation,
+    Functional,
+    LogDensity,
+    MutualInformation,
+)
+from .random_variables import RV, LawUnknown, RandomVariable, law_of
+
+__all__ = [
+    "DISTRIBUTIONS", "Bernoulli", "Categorical", "DiagNormal", "Distribution", "Exponential",
+    "IsoNormal", "Laplace", "Normal", "Uniform", "Domain", "declare", "dimension", "domain_of",
+    "interval", "positive", "probability", "real", "KL", "MI", "CondDiffEntropy", "CrossEntropy",
+    "DiffEntropy", "E", "Entropy", "Expectation", "Functional", "LogDensity", "MutualInformation",
+    "RV", "LawUnknown", "RandomVariable", "law_of",
+]

@@ -1,0 +1,322 @@
+"""Probability distributions as SymPy objects.
+
+Each distribution is an unevaluated ``sympy.Basic`` whose arguments are its
+parameters, so it can sit inside expressions (``KL(p, q)``), be substituted
+into, pickled to a budgeted worker and printed as LaTeX.  It knows its own
+log-density, support, parameter constraints and low-order moments; it does
+*not* know any entropy or divergence: those are derived by the engine.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import sympy as sp
+
+__all__ = [
+    "Distribution",
+    "ContinuousDistribution",
+    "DiscreteDistribution",
+    "Normal",
+    "IsoNormal",
+    "DiagNormal",
+    "Laplace",
+    "Exponential",
+    "Uniform",
+    "Bernoulli",
+    "Categorical",
+    "DISTRIBUTIONS",
+]
+
+# name used by the plain notation -> class; filled by ``_registered``.
+DISTRIBUTIONS: dict[str, type["Distribution"]] = {}
+
+
+def _registered(*names: str):
+    def wrap(cls):
+        for name in names:
+            DISTRIBUTIONS[name] = cls
+        return cls
+
+    return wrap
+
+
+class Distribution(sp.Basic):
+    """Base class.  Subclasses define ``param_names`` and the density pieces."""
+
+    param_names: ClassVar[tuple[str, ...]] = ()
+    latex_name: ClassVar[str] = ""
+    is_discrete: ClassVar[bool] = False
+    # How many coordinates; 1 for univariate laws.
+    dim: sp.Expr = sp.Integer(1)
+
+    def __new__(cls, *params):
+        if len(params) != len(cls.param_names):
+            raise TypeError(
+                f"{cls.__name__} takes {len(cls.param_names)} parameters "
+                f"({', '.join(cls.param_names)}), got {len(params)}"
+            )
+        return super().__new__(cls, *[sp.sympify(p) for p in params])
+
+    @property
+    def params(self) -> dict[str, sp.Expr]:
+        return dict(zip(self.param_names, self.args))
+
+    def constraints(self) -> list[sp.Basic]:
+        """Relations the parameters must satisfy (e.g. variance > 0)."""
+        return []
+
+    def log_density(self, x: sp.Symbol) -> sp.Expr:
+        raise NotImplementedError
+
+    def density(self, x: sp.Symbol) -> sp.Expr:
+        return sp.exp(self.log_density(x))
+
+    def support(self) -> sp.Set:
+        return sp.S.Reals
+
+    def moment(self, k: int) -> sp.Expr:
+        """E[x**k]; subclasses supply the ones the engine needs."""
+        raise NotImplementedError(f"{type(self).__name__} has no moment {k}")
+
+    def _latex(self, printer) -> str:
+        inner = ", ".join(printer._print(a) for a in self.args)
+        return rf"{self.latex_name}\left({inner}\right)"
+
+    short_name: ClassVar[str] = ""
+
+    def _sympystr(self, printer) -> str:
+        name = self.short_name or type(self).__name__
+        return f"{name}({', '.join(printer._print(a) for a in self.args)})"
+
+
+class ContinuousDistribution(Distribution):
+    pass
+
+
+class DiscreteDistribution(Distribution):
+    is_discrete = True
+
+    def outcomes(self) -> list[tuple[sp.Expr, sp.Expr]]:
+        """(value, probability) pairs over the finite support."""
+        raise NotImplementedError
+
+
+@_registered("N", "Normal")
+class Normal(ContinuousDistribution):
+    """Univariate normal, parametrised by mean and *variance* (as in N(mu, s^2))."""
+
+    param_names = ("mean", "variance")
+    latex_name = r"\mathcal{N}"
+    short_name = "N"
+
+    @property
+    def mean(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def variance(self) -> sp.Expr:
+        return self.args[1]
+
+    def constraints(self):
+        return [sp.StrictGreaterThan(self.variance, 0)]
+
+    def log_density(self, x):
+        return -(x - self.mean) ** 2 / (2 * self.variance) - sp.log(2 * sp.pi * self.variance) / 2
+
+    def moment(self, k: int) -> sp.Expr:
+        # Raw moments from the binomial expansion of (mu + sigma Z)^k, Z standard.
+        m, v = self.mean, self.variance
+        total = sp.Integer(0)
+        for j in range(0, k + 1, 2):
+            total += sp.binomial(k, j) * m ** (k - j) * v ** sp.Rational(j, 2) * sp.factorial2(j - 1)
+        return sp.expand(total)
+
+
+@_registered("IsoNormal")
+class IsoNormal(ContinuousDistribution):
+    """d-dimensional normal N(m 1, v I_d): d independent N(m, v) coordinates."""
+
+    param_names = ("mean", "variance", "dim")
+    latex_name = r"\mathcal{N}"
+
+    @property
+    def mean(self):
+        return self.args[0]
+
+    @property
+    def variance(self):
+        return self.args[1]
+
+    @property
+    def dim(self):  # type: ignore[override]
+        return self.args[2]
+
+    def coordinate(self) -> Normal:
+        return Normal(self.mean, self.variance)
+
+    def constraints(self):
+        return [sp.StrictGreaterThan(self.variance, 0), sp.StrictGreaterThan(self.dim, 0)]
+
+    def _latex(self, printer):
+        mean = "0" if self.mean == 0 else printer._print(self.mean) + r"\mathbf{1}"
+        variance = printer._print(self.variance)
+        if self.variance.is_Add:
+            variance = rf"\left({variance}\right)"
+        return (
+            rf"\mathcal{{N}}\left({mean}, {variance} "
+            rf"I_{{{printer._print(self.dim)}}}\right)"
+        )
+
+
+@_registered("DiagNormal")
+class DiagNormal(ContinuousDistribution):
+    """Normal with diagonal covariance and a concrete number of coordinates."""
+
+    param_names = ("means", "variances")
+    latex_name = r"\mathcal{N}"
+
+    def __new__(cls, means, variances):
+        means, variances = sp.Tuple(*means), sp.Tuple(*variances)
+        if len(means) != len(variances) or len(means) == 0:
+            raise TypeError("DiagNormal needs equally many (>0) means and variances")
+        return sp.Basic.__new__(cls, means, variances)
+
+    @property
+    def dim(self):  # type: ignore[override]
+        return sp.Integer(len(self.args[0]))
+
+    def coordinates(self) -> list[Normal]:
+        return [Normal(m, v) for m, v in zip(*self.args)]
+
+    def constraints(self):
+        return [sp.StrictGreaterThan(v, 0) for v in self.args[1]]
+
+    def _latex(self, printer):
+        means = ", ".join(printer._print(m) for m in self.args[0])
+        variances = ", ".join(printer._print(v) for v in self.args[1])
+        return (
+            rf"\mathcal{{N}}\left(({means})^\top, "
+            rf"\operatorname{{diag}}({variances})\right)"
+        )
+
+
+@_registered("Laplace")
+class Laplace(ContinuousDistribution):
+    param_names = ("location", "scale")
+    latex_name = r"\mathrm{Laplace}"
+
+    def constraints(self):
+        return [sp.StrictGreaterThan(self.args[1], 0)]
+
+    def log_density(self, x):
+        mu, b = self.args
+        return -sp.Abs(x - mu) / b - sp.log(2 * b)
+
+    def moment(self, k: int) -> sp.Expr:
+        mu, b = self.args
+        return sp.expand(sum(
+            sp.binomial(k, j) * mu ** (k - j) * (sp.factorial(j) * b**j if j % 2 == 0 else 0)
+            for j in range(k + 1)
+        ))
+
+
+@_registered("Exponential", "Exp")
+class Exponential(ContinuousDistribution):
+    param_names = ("rate",)
+    latex_name = r"\mathrm{Exp}"
+
+    def constraints(self):
+        return [sp.StrictGreaterThan(self.args[0], 0)]
+
+    def support(self):
+        return sp.Interval(0, sp.oo)
+
+    def log_density(self, x):
+        lam = self.args[0]
+        return sp.log(lam) - lam * x
+
+    def moment(self, k: int) -> sp.Expr:
+        return sp.factorial(k) / self.args[0] ** k
+
+
+@_registered("Uniform", "U")
+class Uniform(ContinuousDistribution):
+    param_names = ("low", "high")
+    latex_name = r"\mathcal{U}"
+
+    def constraints(self):
+        return [sp.StrictLessThan(self.args[0], self.args[1])]
+
+    def support(self):
+        return sp.Interval(self.args[0], self.args[1])
+
+    def log_density(self, x):
+        return -sp.log(self.args[1] - self.args[0])
+
+    def moment(self, k: int) -> sp.Expr:
+        a, b = self.args
+        return (b ** (k + 1) - a ** (k + 1)) / ((k + 1) * (b - a))
+
+
+@_registered("Bernoulli", "Bern")
+class Bernoulli(DiscreteDistribution):
+    param_names = ("p",)
+    latex_name = r"\mathrm{Bern}"
+
+    def constraints(self):
+        p = self.args[0]
+        return [sp.StrictGreaterThan(p, 0), sp.StrictLessThan(p, 1)]
+
+    def support(self):
+        return sp.FiniteSet(0, 1)
+
+    def outcomes(self):
+        p = self.args[0]
+        return [(sp.Integer(1), p), (sp.Integer(0), 1 - p)]
+
+    def log_density(self, x):
+        p = self.args[0]
+        return x * sp.log(p) + (1 - x) * sp.log(1 - p)
+
+    def moment(self, k: int) -> sp.Expr:
+        return self.args[0] if k > 0 else sp.Integer(1)
+
+
+@_registered("Categorical", "Cat")
+class Categorical(DiscreteDistribution):
+    """Categorical over outcomes 1..K with probabilities (p_1, ..., p_K)."""
+
+    param_names = ("probs",)
+    latex_name = r"\mathrm{Cat}"
+
+    def __new__(cls, probs):
+        probs = sp.Tuple(*probs)
+        if len(probs) < 2:
+            raise TypeError("Categorical needs at least two probabilities")
+        return sp.Basic.__new__(cls, probs)
+
+    @property
+    def probs(self) -> tuple[sp.Expr, ...]:
+        return tuple(self.args[0])
+
+    def constraints(self):
+        found = [sp.StrictGreaterThan(p, 0) for p in self.probs]
+        found.append(sp.Eq(sp.Add(*self.probs), 1))
+        return found
+
+    def support(self):
+        return sp.FiniteSet(*range(1, len(self.probs) + 1))
+
+    def outcomes(self):
+        return [(sp.Integer(k + 1), p) for k, p in enumerate(self.probs)]
+
+    def log_density(self, x):
+        return sp.Piecewise(
+            *[(sp.log(p), sp.Eq(x, k + 1)) for k, p in enumerate(self.probs)],
+            (sp.zoo, True),
+        )
+
+    def _latex(self, printer):
+        inner = ", ".join(printer._print(p) for p in self.probs)
+        return rf"\mathrm{{Cat}}\left({inner}\right)"

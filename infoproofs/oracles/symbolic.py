@@ -1,0 +1,125 @@
+"""The symbolic oracle: the rule's own check, then a portfolio of proof methods.
+
+``prove_step`` runs inside the budgeted worker (see ``infoproofs.budget``):
+the whole portfolio of one step shares one time budget, and a timeout is an
+"unknown" with the reason, never a hang.  A method answers "proved" only
+when SymPy reduced a residual to exactly zero or exhibited a non-negative
+decomposition; failing methods never count as evidence against the step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from ..budget import BudgetExceeded, WorkerCrashed, run_with_budget
+from ..derivation import Relation
+from ..engine.derive import evaluate
+from ..rules import RuleContext, get_rule
+from ..rules.inequality import residual
+from ..rules.tools import equivalent, nonnegative, set_domain_facts
+
+__all__ = ["SymbolicOutcome", "prove_step", "symbolic_check"]
+
+
+@dataclass
+class SymbolicOutcome:
+    status: str  # "proved" | "unknown" | "violated"
+    method: str = ""
+    detail: str = ""
+    attempts: list[str] = field(default_factory=list)
+
+
+def _minimum_certificate(r: sp.Expr, strict: bool, domains: dict[sp.Symbol, tuple]) -> bool:
+    """One free symbol: the minimum of the residual over its open domain is >= 0."""
+    free = [s for s in r.free_symbols if isinstance(s, sp.Symbol)]
+    if len(free) != 1 or free[0] not in domains:
+        return False
+    sym = free[0]
+    lo, hi = domains[sym]
+    interval = sp.Interval.open(-sp.oo if lo is None else lo, sp.oo if hi is None else hi)
+    from sympy.calculus.util import minimum
+
+    low = minimum(r, sym, interval)
+    if low is None or not low.is_real:
+        return False
+    # the infimum over an open interval may be a limit at the boundary: fine for >=
+    return bool(low > 0) if strict else bool(low >= 0)
+
+
+def prove_step(
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    relation: str,
+    rule_name: str,
+    params: dict,
+    assumptions: tuple,
+    domains: dict,
+) -> SymbolicOutcome:
+    """Try to prove ``lhs relation rhs``; runs in the worker process."""
+    rel = Relation.parse(relation)
+    set_domain_facts(domains)
+    ctx = RuleContext(lhs, rhs, rel, params, assumptions)
+    attempts: list[str] = []
+    rule = get_rule(rule_name)
+    violated = ""
+    if rel not in rule.relations:
+        attempts.append(f"rule '{rule_name}' does not justify {rel.value}")
+        violated = f"rule '{rule_name}' justifies only {', '.join(r.value for r in rule.relations)}"
+    else:
+        outcome = rule.check(ctx)
+        if outcome.status == "proved":
+            return SymbolicOutcome("proved", f"rule: {rule_name}", outcome.detail, attempts)
+        if outcome.status == "violated":
+            violated = outcome.detail
+        attempts.append(f"rule '{rule_name}': {outcome.detail}")
+
+    # The portfolio.  A violated side condition blocks proof-by-rule but the
+    # step itself may still be true; the portfolio below may prove it, and the
+    # report keeps the rule's complaint.
+    if rel is Relation.EQ:
+        if equivalent(lhs, rhs):
+            return SymbolicOutcome("proved", "linearity and algebra", violated, attempts)
+        attempts.append("linearity and algebra: not reduced to zero")
+        if equivalent(evaluate(lhs), evaluate(rhs)):
+            return SymbolicOutcome("proved", "closed forms", violated, attempts)
+        attempts.append("closed forms: residual not reduced to zero")
+    else:
+        r = evaluate(residual(ctx))
+        if nonnegative(r, strict=rel.strict):
+            return SymbolicOutcome("proved", "sign of the residual", violated, attempts)
+        simplified = sp.simplify(r)
+        if nonnegative(simplified, strict=rel.strict):
+            return SymbolicOutcome("proved", "sign of the simplified residual", violated, attempts)
+        attempts.append("sign of the residual: not established")
+        try:
+            if _minimum_certificate(simplified, rel.strict, domains):
+                return SymbolicOutcome("proved", "minimum over the domain", violated, attempts)
+        except (NotImplementedError, ValueError, TypeError):
+            pass
+        attempts.append("minimum over the domain: not established")
+    status = "violated" if violated else "unknown"
+    return SymbolicOutcome(status, "", violated or "no symbolic method succeeded", attempts)
+
+
+def symbolic_check(
+    lhs: sp.Expr,
+    rhs: sp.Expr,
+    relation: Relation,
+    rule_name: str,
+    params: dict,
+    assumptions: tuple,
+    domains: dict,
+    seconds: float,
+) -> SymbolicOutcome:
+    """``prove_step`` under a time budget, in the worker process."""
+    try:
+        return run_with_budget(
+            prove_step, lhs, rhs, relation.value, rule_name, params, assumptions, domains, seconds=seconds
+        )
+    except BudgetExceeded as exc:
+        return SymbolicOutcome("unknown", "", f"symbolic check {exc}")
+    except WorkerCrashed as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "worker failed"
+        return SymbolicOutcome("unknown", "", f"symbolic check failed: {first}")

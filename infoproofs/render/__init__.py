@@ -1,0 +1,1 @@
+"""Renderers read verdicts and derivations; they never check anything."""

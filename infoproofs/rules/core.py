@@ -1,0 +1,146 @@
+"""Equality rules: definitions, linearity, explicit densities, moments, algebra.
+
+Each check transforms the two sides only by what the rule licenses and then
+asks ``equivalent``; so "linearity of expectation" cannot prove a step that
+also needs a moment, and a mis-cited rule comes out unknown even when the
+step is true (the portfolio may still prove the step, and the report says
+which method did).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..derivation import Relation
+from ..engine.definitions import DEFINITIONS, REWRITES, rewrite, unfold
+from ..engine.derive import evaluate
+from ..engine.expectation import expand_log_densities, substitute_known_expectations
+from ..notation.functionals import Expectation, Functional
+from .registry import RuleContext, RuleOutcome, rule
+from .tools import equivalent
+
+EQ = (Relation.EQ,)
+
+
+def _both(ctx: RuleContext, transform) -> RuleOutcome:
+    lhs, rhs = transform(ctx.lhs), transform(ctx.rhs)
+    if equivalent(lhs, rhs):
+        return RuleOutcome.proved()
+    return RuleOutcome.unknown("the two sides differ after applying the rule")
+
+
+def _unfold_everything(expr: sp.Expr, only: type | None = None) -> sp.Expr:
+    def swap(f):
+        if only is not None and not isinstance(f, only):
+            return f
+        found = unfold(f)
+        return f if found is None else found[1]
+
+    for _ in range(4):
+        new = expr.replace(lambda e: isinstance(e, Functional) and not isinstance(e, Expectation), swap)
+        if new == expr:
+            break
+        expr = new
+    return expr
+
+
+def _register_definition(kind: type, name: str, statement: str) -> None:
+    @rule(name, statement, side_conditions=("the expectation exists",))
+    def _check(ctx: RuleContext) -> RuleOutcome:
+        return _both(ctx, lambda e: _unfold_everything(e, kind))
+
+
+_STATEMENTS = {
+    "definition of KL divergence": "D_KL(p || q) = E_{x~p}[log p(x) - log q(x)]",
+    "definition of cross-entropy": "H(p, q) = -E_{x~p}[log q(x)]",
+    "definition of entropy": "H(p) = -E_{x~p}[log p(x)] (discrete)",
+    "definition of differential entropy": "h(p) = -E_{x~p}[log p(x)] (density)",
+    "definition of mutual information": "I(X; Y) = h(Y) - h(Y | X)",
+}
+for _kind, (_name, _) in DEFINITIONS.items():
+    _register_definition(_kind, _name, _STATEMENTS.get(_name, _name))
+
+
+def _register_theorem(name: str) -> None:
+    def apply(expr: sp.Expr) -> sp.Expr:
+        for _ in range(4):
+            def swap(f):
+                found = rewrite(f)
+                return found[1] if found is not None and found[0] == name else f
+
+            new = expr.replace(lambda e: isinstance(e, Functional) and not isinstance(e, Expectation), swap)
+            if new == expr:
+                break
+            expr = new
+        return expr
+
+    @rule(name, name, side_conditions=("distinct random variables are independent",))
+    def _check(ctx: RuleContext) -> RuleOutcome:
+        return _both(ctx, apply)
+
+
+for _name in dict.fromkeys(name for _, name, _ in REWRITES):
+    _register_theorem(_name)
+
+
+@rule("linearity of expectation", "E[a f + b g] = a E[f] + b E[g] for constants a, b")
+def _linearity(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, lambda e: e)
+
+
+@rule("explicit log-density", "substitute the closed-form log-density of the named law")
+def _log_density(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, expand_log_densities)
+
+
+@rule("explicit log-mass function", "substitute the closed-form log-probability mass function")
+def _log_mass(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, expand_log_densities)
+
+
+@rule("expectation over a finite support", "E_{x~p}[f(x)] = sum_k p_k f(x_k) for a finite support")
+def _finite(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, lambda e: substitute_known_expectations(expand_log_densities(e)))
+
+
+@rule("moments", "substitute the known moments E[x^k] of the law", side_conditions=("the moments exist",))
+def _moments(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, substitute_known_expectations)
+
+
+@rule("algebra", "algebraic identity (functionals treated as opaque)")
+def _algebra(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, lambda e: e)
+
+
+@rule("closed form", "replace functionals by their derived, registered closed forms")
+def _closed_form(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, evaluate)
+
+
+@rule(
+    "lemma",
+    "reuse the conclusion of another checked derivation",
+    params=("lemma",),
+    relations=(Relation.EQ, Relation.LE, Relation.GE, Relation.LT, Relation.GT),
+)
+def _lemma(ctx: RuleContext) -> RuleOutcome:
+    lemma = ctx.params.get("lemma")
+    if lemma is None:
+        return RuleOutcome.unknown("no lemma given (lemma=<derivation>)")
+    start, relation, result = lemma
+    if relation != Relation.EQ.value:
+        if ctx.relation.value != relation:
+            return RuleOutcome.unknown(f"the lemma gives {relation}, the step claims {ctx.relation.value}")
+        if equivalent(ctx.lhs, start) and equivalent(ctx.rhs, result):
+            return RuleOutcome.proved()
+        return RuleOutcome.unknown("the step is not an instance of the lemma")
+    if ctx.relation is not Relation.EQ:
+        return RuleOutcome.unknown("an equality lemma justifies only '=' steps")
+    replaced = ctx.lhs.xreplace({start: result})
+    if replaced != ctx.lhs and equivalent(replaced, ctx.rhs):
+        return RuleOutcome.proved()
+    replaced = ctx.rhs.xreplace({start: result})
+    if replaced != ctx.rhs and equivalent(ctx.lhs, replaced):
+        return RuleOutcome.proved()
+    return RuleOutcome.unknown("the lemma's left side does not occur in the step")

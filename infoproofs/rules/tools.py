@@ -1,0 +1,223 @@
+"""Symbolic decision helpers shared by rules and the symbolic oracle.
+
+Everything here answers ``True`` only with a proof in hand: a residual that
+SymPy reduced to the literal ``0``, or a residual that is a sum of terms each
+known to be non-negative.  ``False`` means "not shown", never "false".
+These functions are meant to run inside the budgeted worker.
+"""
+
+from __future__ import annotations
+
+import contextvars
+
+import sympy as sp
+
+from ..engine.expectation import apply_linearity
+from ..notation.functionals import Expectation, Functional, LogDensity
+
+__all__ = ["is_zero", "opaque", "equivalent", "nonnegative", "LogGap"]
+
+_CANON = sp.Symbol("xi_", real=True)
+
+
+class LogGap(sp.Function):
+    """``phi(u) = u - 1 - log u``, non-negative for u > 0 (the lemma log u <= u - 1)."""
+
+    is_real = True
+
+    def _latex(self, printer, exp=None):
+        inner = rf"\phi\left({printer._print(self.args[0])}\right)"
+        return inner if exp is None else rf"{inner}^{{{exp}}}"
+
+    def _eval_rewrite_as_log(self, u, **kwargs):
+        return u - 1 - sp.log(u)
+
+    def expand_gap(self):
+        u = self.args[0]
+        return u - 1 - sp.log(u)
+
+
+def opaque(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Symbol, sp.Basic]]:
+    """Replace functionals by plain symbols so that simplification cannot touch them."""
+    mapping: dict[sp.Basic, sp.Symbol] = {}
+    atoms = [a for a in sp.preorder_traversal(expr) if isinstance(a, (Functional, LogDensity))]
+    for i, atom in enumerate(dict.fromkeys(atoms)):
+        mapping[atom] = sp.Symbol(f"F_{i}_", real=True)
+    return expr.xreplace(mapping), {v: k for k, v in mapping.items()}
+
+
+def _expand_gaps(expr: sp.Expr) -> sp.Expr:
+    return expr.replace(lambda e: isinstance(e, LogGap), lambda e: e.expand_gap())
+
+
+# Expressions known to be positive from the symbols' domains (e.g. 1 - p for
+# p in (0, 1)); set by the symbolic oracle for the step being checked.
+_POSITIVE: contextvars.ContextVar[tuple[sp.Expr, ...]] = contextvars.ContextVar("positive", default=())
+_BOUNDS: contextvars.ContextVar[dict] = contextvars.ContextVar("bounds", default={})
+
+
+def set_domain_facts(domains: dict[sp.Symbol, tuple]) -> None:
+    """Record the positive expressions implied by open-interval domains."""
+    facts = []
+    for sym, (lo, hi) in domains.items():
+        if hi is not None:
+            facts.append(sp.nsimplify(hi) - sym)
+        if lo is not None and lo != 0:
+            facts.append(sym - sp.nsimplify(lo))
+    _POSITIVE.set(tuple(facts))
+    _BOUNDS.set(dict(domains))
+
+
+def _expand_log_real(expr: sp.Expr) -> sp.Expr:
+    """expand_log that also knows the domain facts and that log(b^2) = 2 log|b| for real b."""
+    facts = _POSITIVE.get()
+    mapping = {f: sp.Dummy("pos", positive=True) for f in facts}
+    back = {v: k for k, v in mapping.items()}
+
+    def split(e: sp.log) -> sp.Expr:
+        arg = sp.factor(e.args[0])
+        total = sp.Integer(0)
+        rest = sp.Integer(1)
+        for factor in sp.Mul.make_args(arg):
+            base, exp = factor.as_base_exp()
+            if base.is_real and exp.is_Integer and int(exp) % 2 == 0 and base.is_positive is not True:
+                total += exp * sp.log(sp.Abs(base))
+            else:
+                rest *= factor
+        return total + sp.log(rest)
+
+    expr = expr.replace(lambda e: isinstance(e, sp.log), split)
+    hidden = sp.expand_log(expr.xreplace(mapping))
+    hidden = sp.expand_log(sp.expand(sp.together(hidden)))
+    return hidden.xreplace(back)
+
+
+def _zero_by_reparametrization(expr: sp.Expr) -> sp.Expr:
+    """Map each bounded symbol onto (0, oo) so that SymPy sees every factor's sign.
+
+    ``p in (lo, hi)`` becomes ``lo + (hi - lo) P / (1 + P)`` with ``P > 0``; a
+    bijection, so the result is zero for all P > 0 iff the original is zero
+    on the whole domain.  Then ``1 - p`` is visibly positive and logs split.
+    """
+    mapping = {}
+    for sym, (lo, hi) in _BOUNDS.get().items():
+        if sym not in expr.free_symbols or hi is None:
+            continue
+        new = sp.Dummy(sym.name.upper(), positive=True)
+        lo_ = sp.nsimplify(lo) if lo is not None else None
+        hi_ = sp.nsimplify(hi)
+        mapping[sym] = (lo_ + (hi_ - lo_) * new / (1 + new)) if lo_ is not None else hi_ - new
+    if not mapping:
+        return expr
+    moved = sp.together(expr.xreplace(mapping))
+    moved = sp.expand_log(moved).replace(
+        lambda a: isinstance(a, sp.log), lambda a: sp.log(sp.factor(sp.together(a.args[0])))
+    )
+    return sp.expand(sp.expand_log(moved))
+
+
+def is_zero(expr: sp.Expr) -> bool:
+    """True when the expression is identically zero under the symbols' assumptions."""
+    expr = _expand_gaps(sp.sympify(expr))
+    expr, _ = opaque(expr)
+    if expr == 0:
+        return True
+    attempts = (
+        lambda e: sp.expand(_expand_log_real(e)),
+        _zero_by_reparametrization,
+        lambda e: sp.simplify(_expand_log_real(e)),
+        lambda e: sp.expand(sp.expand_log(sp.expand(e))),
+        lambda e: sp.cancel(sp.together(sp.expand_log(e))),
+        lambda e: sp.simplify(sp.expand_log(e)),
+        lambda e: sp.expand(sp.logcombine(sp.expand_log(sp.expand(e)))),
+        lambda e: sp.simplify(sp.expand_log(sp.powsimp(sp.expand_power_base(e)), force=False)),
+    )
+    for attempt in attempts:
+        try:
+            if attempt(expr) == 0:
+                return True
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            continue
+    return False
+
+
+def _normal_form(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Basic, sp.Expr]]:
+    """Split into (expectation-free part, {law: integrand}) after linearity.
+
+    Bound variables are renamed to one canonical symbol, so ``E_x[f(x)]`` and
+    ``E_u[f(u)]`` compare equal.  Terms that are non-linear in expectations
+    stay in the first part, opaque.
+    """
+    expr = sp.expand(apply_linearity(expr))
+    rest = sp.Integer(0)
+    groups: dict[sp.Basic, sp.Expr] = {}
+    for term in sp.Add.make_args(expr):
+        factors = sp.Mul.make_args(term)
+        expectations = [f for f in factors if isinstance(f, Expectation)]
+        if len(expectations) != 1:
+            rest += term
+            continue
+        e = expectations[0]
+        coeff = sp.Mul(*[f for f in factors if f is not e])
+        integrand = e.integrand.xreplace({e.var: _CANON})
+        groups[e.dist] = groups.get(e.dist, sp.Integer(0)) + coeff * integrand
+    return rest, groups
+
+
+def equivalent(lhs: sp.Expr, rhs: sp.Expr) -> bool:
+    """lhs == rhs by linearity of expectation and algebra on integrands and the rest."""
+    rest_l, groups_l = _normal_form(lhs)
+    rest_r, groups_r = _normal_form(rhs)
+    for law in set(groups_l) | set(groups_r):
+        diff = groups_l.get(law, 0) - groups_r.get(law, 0)
+        if not is_zero(diff):
+            return False
+    return is_zero(rest_l - rest_r)
+
+
+def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
+    """True when ``expr`` is manifestly >= 0 (> 0 if strict) from its structure.
+
+    Known atoms: positive symbols, even powers, ``LogGap(u)`` with u > 0, and
+    KL divergences (Gibbs).  Sums and products of non-negative terms are
+    non-negative.  Anything else falls back to SymPy's assumption system.
+    """
+    from ..notation.functionals import KL
+
+    expr = sp.sympify(expr)
+
+    def walk(e: sp.Expr) -> str | None:  # "pos", "nonneg" or None
+        if e.is_Number:
+            return "pos" if e > 0 else ("nonneg" if e == 0 else None)
+        if isinstance(e, LogGap):
+            return "nonneg" if e.args[0].is_positive else None
+        if isinstance(e, KL):
+            return "nonneg"
+        if e.is_Add:
+            kinds = [walk(a) for a in e.args]
+            if None in kinds:
+                return None
+            return "pos" if "pos" in kinds else "nonneg"
+        if e.is_Mul:
+            kinds = [walk(a) for a in e.args]
+            if None in kinds:
+                return None
+            return "pos" if all(k == "pos" for k in kinds) else "nonneg"
+        if e.is_Pow:
+            if e.exp.is_Integer and int(e.exp) % 2 == 0:
+                return "pos" if e.base.is_nonzero else "nonneg"
+            base = walk(e.base)
+            if base == "pos" and e.exp.is_real:
+                return "pos"
+            if base == "nonneg" and e.exp.is_positive:
+                return "nonneg"
+        if e.is_positive:
+            return "pos"
+        if e.is_nonnegative:
+            return "nonneg"
+        return None
+
+    kind = walk(expr)
+    if kind is None:
+        return False
+    return kind == "pos" if strict else True

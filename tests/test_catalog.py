@@ -1,0 +1,63 @@
+"""Every catalog step checks, and broken variants of every step are refuted."""
+
+from __future__ import annotations
+
+import pytest
+
+from infoproofs.check import CheckOptions, check_derivation, check_step
+from infoproofs.derivation import Relation, Step
+
+from .conftest import CATALOG
+from .mutants import mutants
+
+
+def _names():
+    from infoproofs.catalog import load_paths
+
+    return [d.name for d in load_paths([CATALOG])]
+
+
+@pytest.mark.parametrize("name", _names())
+def test_every_step_is_proved_or_confirmed(catalog_by_name, name):
+    result = check_derivation(catalog_by_name[name], CheckOptions())
+    for step in result.steps:
+        assert step.verdict in ("proved", "confirmed"), (name, step.index, step.reason)
+        assert not step.internal_error
+        assert step.oracles["numeric"]["status"] in ("passed", "unevaluable")
+
+
+def _mutant_cases():
+    from infoproofs.catalog import load_paths
+
+    for d in load_paths([CATALOG]):
+        for previous, step in d.pairs():
+            for kind, rhs, relation in mutants(step.expr, step.relation):
+                yield pytest.param(d.name, step.index, kind, id=f"{d.name}-{step.index}-{kind}")
+
+
+@pytest.mark.parametrize("name,index,kind", list(_mutant_cases()))
+def test_broken_variant_is_refuted_with_counterexample(catalog_by_name, name, index, kind):
+    d = catalog_by_name[name]
+    previous, step = d.pairs()[index - 1]
+    chosen = [(k, r, rel) for k, r, rel in mutants(step.expr, step.relation) if k == kind][0]
+    _, rhs, relation = chosen
+    broken = Step(relation, rhs, step.rule, dict(step.params), step.note, step.where, step.index)
+    result = check_step(d, previous, broken, CheckOptions(use_cache=False), None)
+    assert result.verdict == "refuted", (name, index, kind, result.reason)
+    assert result.counterexample, "a refuted step must come with a counterexample"
+    assert not result.internal_error
+
+
+def test_kl_normal_concludes_closed_form(catalog_by_name):
+    import sympy as sp
+
+    d = catalog_by_name["kl_normal"]
+    assert d.relation is Relation.EQ
+    mu1, mu2 = sorted((s for s in d.result.free_symbols if s.name.startswith("mu")), key=str)
+    s1, s2 = sorted((s for s in d.result.free_symbols if s.name.startswith("sigma")), key=str)
+    expected = sp.log(s2 / s1) + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2) - sp.Rational(1, 2)
+    assert sp.simplify(d.result - expected) == 0
+
+
+def test_kl_nonnegativity_concludes_ge(catalog_by_name):
+    assert catalog_by_name["kl_normal_nonnegative"].relation is Relation.GE
