@@ -8,8 +8,7 @@ I(Z, Z+N); the comma is a typo for the semicolon of mutual information.
 
 import sympy as sp
 
-from infoproofs import MI, RV, Derivation, DiffEntropy, IsoNormal, Normal, dimension, positive, real
-from infoproofs import CondDiffEntropy
+from infoproofs import MI, RV, CondDiffEntropy, Derivation, DiffEntropy, IsoNormal, Normal, dimension, positive, real
 
 s, t, a = positive("s t a")
 d = dimension("d")

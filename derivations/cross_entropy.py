@@ -6,8 +6,20 @@ entropy" bullets); Cover & Thomas (2006) eq. (2.90)-(2.91).
 
 import sympy as sp
 
-from infoproofs import KL, Bernoulli, CrossEntropy, Derivation, DiffEntropy, E, Entropy, LogDensity, Normal
-from infoproofs import positive, probability, real
+from infoproofs import (
+    KL,
+    Bernoulli,
+    CrossEntropy,
+    Derivation,
+    DiffEntropy,
+    E,
+    Entropy,
+    LogDensity,
+    Normal,
+    positive,
+    probability,
+    real,
+)
 
 p1, q1 = probability("p q")
 x = sp.Symbol("x", real=True)

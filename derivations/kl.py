@@ -7,7 +7,7 @@ closed form as in Kingma & Welling (2014), Appendix B.
 
 import sympy as sp
 
-from infoproofs import KL, Derivation, E, LogGap, LogDensity, Normal, positive, real
+from infoproofs import KL, Derivation, E, LogDensity, LogGap, Normal, positive, real
 
 mu1, mu2 = real("mu1 mu2")
 s1, s2 = positive("sigma1 sigma2")

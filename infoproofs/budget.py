@@ -18,14 +18,15 @@ import multiprocessing as mp
 import os
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["BudgetExceeded", "WorkerCrashed", "run_with_budget", "shutdown"]
 
 DEFAULT_SECONDS = 10.0
 
 
-class BudgetExceeded(TimeoutError):
+class BudgetExceeded(Exception):
     """The call did not finish within its budget; the caller answers 'unknown'."""
 
 

@@ -19,8 +19,9 @@ reported loudly and makes ``infoproofs check`` exit non-zero.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import sympy as sp
 

@@ -14,9 +14,10 @@ layer), not here: this module sits below the rules and must not import them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 import sympy as sp
 
@@ -54,7 +55,7 @@ class Relation(Enum):
     def strict(self) -> bool:
         return self in (Relation.LT, Relation.GT)
 
-    def reversed(self) -> "Relation":
+    def reversed(self) -> Relation:
         return {
             Relation.EQ: Relation.EQ,
             Relation.LE: Relation.GE,
@@ -64,7 +65,7 @@ class Relation(Enum):
         }[self]
 
     @classmethod
-    def parse(cls, text: "str | Relation") -> "Relation":
+    def parse(cls, text: str | Relation) -> Relation:
         if isinstance(text, Relation):
             return text
         aliases = {"==": "=", "≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}
@@ -150,7 +151,7 @@ class Derivation:
         self.file: str = self.where.rsplit(":", 1)[0]
 
     # ---- building -------------------------------------------------------
-    def step(self, relation: "str | Relation", expr: Any, by: str, note: str = "", **params: Any) -> "Derivation":
+    def step(self, relation: str | Relation, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         where = _caller()
         rel = Relation.parse(relation)
         if not isinstance(by, str) or not by:
@@ -170,19 +171,19 @@ class Derivation:
         self.steps.append(Step(rel, expr, by, dict(params), note, where, len(self.steps) + 1))
         return self
 
-    def eq(self, expr: Any, by: str, note: str = "", **params: Any) -> "Derivation":
+    def eq(self, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         return self.step(Relation.EQ, expr, by, note, **params)
 
-    def le(self, expr: Any, by: str, note: str = "", **params: Any) -> "Derivation":
+    def le(self, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         return self.step(Relation.LE, expr, by, note, **params)
 
-    def ge(self, expr: Any, by: str, note: str = "", **params: Any) -> "Derivation":
+    def ge(self, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         return self.step(Relation.GE, expr, by, note, **params)
 
-    def lt(self, expr: Any, by: str, note: str = "", **params: Any) -> "Derivation":
+    def lt(self, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         return self.step(Relation.LT, expr, by, note, **params)
 
-    def gt(self, expr: Any, by: str, note: str = "", **params: Any) -> "Derivation":
+    def gt(self, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         return self.step(Relation.GT, expr, by, note, **params)
 
     # ---- reading --------------------------------------------------------

@@ -30,8 +30,8 @@ def _mutant_cases():
     from infoproofs.catalog import load_paths
 
     for d in load_paths([CATALOG]):
-        for previous, step in d.pairs():
-            for kind, rhs, relation in mutants(step.expr, step.relation):
+        for step in d.steps:
+            for kind, _rhs, _relation in mutants(step.expr, step.relation):
                 yield pytest.param(d.name, step.index, kind, id=f"{d.name}-{step.index}-{kind}")
 
 

@@ -11,7 +11,7 @@ adding a functional never means editing a dispatch chain.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
@@ -27,7 +27,7 @@ from ..notation.functionals import (
     LogDensity,
     MutualInformation,
 )
-from ..notation.random_variables import LawUnknown, RandomVariable, law_of, random_variables_in
+from ..notation.random_variables import LawUnknown, law_of, random_variables_in
 from .expectation import fresh_variable
 
 __all__ = ["unfold", "unfold_all", "rewrite", "rewrite_all", "DEFINITIONS", "REWRITES"]

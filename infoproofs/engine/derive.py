@@ -17,8 +17,8 @@ reuse.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 
@@ -83,7 +83,7 @@ def _lookup(f: Functional):
     return best
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _template(kind: type, dist_types: tuple[type, ...]) -> tuple[tuple[Distribution, ...], sp.Expr] | None:
     generics = []
     for i, t in enumerate(dist_types):

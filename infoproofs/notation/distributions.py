@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 # name used by the plain notation -> class; filled by ``_registered``.
-DISTRIBUTIONS: dict[str, type["Distribution"]] = {}
+DISTRIBUTIONS: dict[str, type[Distribution]] = {}
 
 
 def _registered(*names: str):

@@ -9,8 +9,8 @@ assumptions, the bug SymPy's own ``Expr.equals`` has (sympy issue #29781).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import sympy as sp
 

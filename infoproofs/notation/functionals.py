@@ -9,7 +9,7 @@ the definition and records the steps.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sympy as sp
 
@@ -31,10 +31,10 @@ __all__ = [
     "set_evaluator",
 ]
 
-_evaluator: Callable[["Functional"], sp.Expr] | None = None
+_evaluator: Callable[[Functional], sp.Expr] | None = None
 
 
-def set_evaluator(evaluator: Callable[["Functional"], sp.Expr] | None) -> None:
+def set_evaluator(evaluator: Callable[[Functional], sp.Expr] | None) -> None:
     """Install the engine's closed-form evaluator (called by ``infoproofs.engine``)."""
     global _evaluator
     _evaluator = evaluator

@@ -11,7 +11,7 @@ faster than ``expr.evalf(subs=...)`` and keeps the precision explicit.
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Callable
 
 import mpmath as mp
 import sympy as sp
@@ -396,7 +396,7 @@ def _mutual_information(f: MutualInformation, env: Env) -> mp.mpf:
             key = (a, b, c)
             if key not in cache:
                 logn, logy = _log_density(b, env), _log_density(c, env)
-                cache[key] = _channel_integral(a, b, lambda x, n: logn(n) - logy(x + n), env)
+                cache[key] = _channel_integral(a, b, lambda x, n, logn=logn, logy=logy: logn(n) - logy(x + n), env)
             total += cache[key]
     return +total
 
@@ -413,7 +413,7 @@ def _conditional_entropy(f: CondDiffEntropy, env: Env) -> mp.mpf:
     if cx:
         for a, b in zip(cx, cn):
             logn = _log_density(b, env)
-            total += _channel_integral(a, b, lambda x, n: -logn(n), env)
+            total += _channel_integral(a, b, lambda x, n, logn=logn: -logn(n), env)
     return +total
 
 

@@ -12,8 +12,9 @@ and the step cannot be proved by it.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import sympy as sp
 
@@ -39,15 +40,15 @@ class RuleOutcome:
     detail: str = ""
 
     @classmethod
-    def proved(cls, detail: str = "") -> "RuleOutcome":
+    def proved(cls, detail: str = "") -> RuleOutcome:
         return cls("proved", detail)
 
     @classmethod
-    def unknown(cls, detail: str) -> "RuleOutcome":
+    def unknown(cls, detail: str) -> RuleOutcome:
         return cls("unknown", detail)
 
     @classmethod
-    def violated(cls, detail: str) -> "RuleOutcome":
+    def violated(cls, detail: str) -> RuleOutcome:
         return cls("violated", detail)
 
 

@@ -53,7 +53,7 @@ def _expand_gaps(expr: sp.Expr) -> sp.Expr:
 # Expressions known to be positive from the symbols' domains (e.g. 1 - p for
 # p in (0, 1)); set by the symbolic oracle for the step being checked.
 _POSITIVE: contextvars.ContextVar[tuple[sp.Expr, ...]] = contextvars.ContextVar("positive", default=())
-_BOUNDS: contextvars.ContextVar[dict] = contextvars.ContextVar("bounds", default={})
+_BOUNDS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("bounds", default=None)
 
 
 def set_domain_facts(domains: dict[sp.Symbol, tuple]) -> None:
@@ -100,7 +100,7 @@ def _zero_by_reparametrization(expr: sp.Expr) -> sp.Expr:
     on the whole domain.  Then ``1 - p`` is visibly positive and logs split.
     """
     mapping = {}
-    for sym, (lo, hi) in _BOUNDS.get().items():
+    for sym, (lo, hi) in (_BOUNDS.get() or {}).items():
         if sym not in expr.free_symbols or hi is None:
             continue
         new = sp.Dummy(sym.name.upper(), positive=True)

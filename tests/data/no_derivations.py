@@ -1,0 +1,3 @@
+"""A Python file with no derivations in it."""
+
+VALUE = 3
