@@ -191,7 +191,8 @@ def _list(args: argparse.Namespace) -> int:
 
     derivations = load_paths(args.paths or [default_catalog()])
     table = Table(title=f"{len(derivations)} derivations, {sum(len(d.steps) for d in derivations)} steps")
-    for column in ("name", "steps", "title", "source", "file"):
+    table.add_column("name", no_wrap=True, min_width=max((len(d.name) for d in derivations), default=4))
+    for column in ("steps", "title", "source", "file"):
         table.add_column(column)
     for d in derivations:
         table.add_row(d.name, str(len(d.steps)), d.title, d.source, Path(d.file).name)

@@ -115,10 +115,50 @@ def _templated(f: Functional) -> sp.Expr | None:
 
 
 def tidy(expr: sp.Expr) -> sp.Expr:
-    """A readable canonical form: expand logs (only where sound), collect, combine."""
+    """A readable form: logs with a common coefficient combined into one log.
+
+    ``log(s) + log(2)/2 + log(pi)/2 + 1/2`` becomes ``log(2 e pi s^2)/2`` and
+    ``d/2 log(s^2 + t^2) - d log(t)`` becomes ``d/2 log(1 + s^2/t^2)``.  Only
+    logs of arguments SymPy knows to be positive are combined, so the
+    rewriting is valid on the whole domain (and the "algebra" step that
+    records it is checked like any other).
+    """
     e = sp.expand(sp.expand_log(sp.expand(expr)))
-    e = sp.logcombine(e)
-    e = sp.collect(e, [sp.log(a) for a in e.atoms(sp.log)]) if e.atoms(sp.log) else e
+    combinable: list[tuple[sp.Expr, sp.Expr]] = []
+    rest = sp.Integer(0)
+    for term in sp.Add.make_args(e):
+        logs = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.log)]
+        if len(logs) == 1 and logs[0].args[0].is_positive:
+            combinable.append((sp.cancel(term / logs[0]), logs[0].args[0]))
+        else:
+            rest += term
+    if len(combinable) < 2 and not (combinable and rest.is_Number and rest != 0):
+        return _plain_tidy(expr)
+    if rest.is_Number and rest != 0:
+        combinable.append((rest, sp.E))
+        rest = sp.Integer(0)
+    numbers = [coeff.as_coeff_Mul()[0] for coeff, _ in combinable]
+    symbolic = {coeff.as_coeff_Mul()[1] for coeff, _ in combinable}
+    if len(symbolic) != 1 or not all(n.is_Rational for n in numbers):
+        return _plain_tidy(expr)
+    numeric = sp.Rational(0)
+    for n in numbers:
+        numeric = sp.Rational(sp.igcd(numeric.p * n.q, n.p * numeric.q), numeric.q * n.q)
+    common = numeric * symbolic.pop()
+    argument = sp.Integer(1)
+    for coeff, arg in combinable:
+        power = sp.cancel(coeff / common)
+        if not power.is_Rational:
+            return _plain_tidy(expr)
+        argument *= arg**power
+    argument = sp.expand(sp.powsimp(argument))
+    candidate = common * sp.log(argument) + sp.factor_terms(rest)
+    plain = _plain_tidy(expr)
+    return candidate if sp.count_ops(candidate) <= sp.count_ops(plain) + 4 else plain
+
+
+def _plain_tidy(expr: sp.Expr) -> sp.Expr:
+    e = sp.expand(sp.expand_log(sp.expand(expr)))
     simpler = sp.simplify(e)
     return simpler if sp.count_ops(simpler) <= sp.count_ops(e) else e
 
