@@ -246,6 +246,9 @@ def _closed_form_label(f: Functional) -> str:
     return f"{type(f).__name__}({dists}), derived"
 
 
+_IN_PROGRESS: set[Functional] = set()
+
+
 @functools.lru_cache(maxsize=4096)
 def closed_form(f: Functional) -> sp.Expr:
     """The closed form of one functional, or the functional itself if none is derivable."""
@@ -255,7 +258,13 @@ def closed_form(f: Functional) -> sp.Expr:
     templated = _templated(f)
     if templated is not None:
         return templated
-    steps = derive_steps(f)
+    if f in _IN_PROGRESS:
+        return f  # its own derivation needs it: no closed form by this route
+    _IN_PROGRESS.add(f)
+    try:
+        steps = derive_steps(f)
+    finally:
+        _IN_PROGRESS.discard(f)
     if steps and not _has_functional(steps[-1].expr):
         return steps[-1].expr
     return f

@@ -81,6 +81,15 @@ def known_expectation(g: sp.Expr, var: sp.Symbol, dist: Distribution) -> sp.Expr
         mu, b = dist.args
         if g in (sp.Abs(var - mu), sp.Abs(mu - var)):
             return b
+        # E|x - c| = |mu - c| + b exp(-|mu - c| / b) for a constant c: integrate the
+        # two exponential tails of the Laplace density on either side of c.
+        if isinstance(g, sp.Abs):
+            inner = sp.expand(g.args[0])
+            slope = inner.coeff(var)
+            offset = sp.expand(inner - slope * var)
+            if slope in (1, -1) and var not in offset.free_symbols:
+                delta = sp.Abs(mu + slope * offset)
+                return delta + b * sp.exp(-delta / b)
     return None
 
 

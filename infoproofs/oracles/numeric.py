@@ -26,7 +26,13 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from ..derivation import Relation
 from ..notation.domains import Domain
 from ..notation.functionals import Functional
-from .numeric_eval import NotEvaluable, numeric_value, truth
+
+# Hook for abstract densities (p(x, z), q(z | x), Jensen's f): importing
+# ``instantiate`` registers their evaluators, which build a random finite
+# instance (Dirichlet tables) from the drawn seed symbol ``omega_``; a
+# counterexample is completed with that instance's description below.
+from . import instantiate as _instantiate
+from .numeric_eval import InvalidParameters, NotEvaluable, numeric_value, truth
 
 __all__ = ["NumericOutcome", "numeric_check", "DEFAULT_DPS"]
 
@@ -69,7 +75,7 @@ class _Undefined(ValueError):
 def _value(expr: sp.Expr, env: dict) -> mp.mpf:
     try:
         value = numeric_value(expr, env)
-    except ZeroDivisionError as exc:
+    except (ZeroDivisionError, InvalidParameters) as exc:
         raise _Undefined(str(exc)) from None
     if isinstance(value, mp.mpc):
         if abs(value.imag) > mp.mpf(10) ** (-(mp.mp.dps - AGREEMENT_MARGIN)) * max(1, abs(value.real)):
@@ -182,6 +188,12 @@ def numeric_check(
         except _Undefined:
             res = "undefined"
     counterexample = {name: (int(v) if isinstance(v, int) else float(v)) for name, v in found.items()}
+    # Hook (abstract densities): report the random finite instance behind the seed.
+    from ..notation.abstract import INSTANCE
+
+    if INSTANCE.name in found:
+        for key, value in _instantiate.describe_instance(found[INSTANCE.name], dps, lhs, rhs).items():
+            counterexample[f"{INSTANCE.name}: {key}"] = value
     return NumericOutcome(
         "refuted",
         state["points"],

@@ -38,11 +38,20 @@ from ..notation.functionals import (
 from ..notation.random_variables import LawUnknown, RandomVariable, law_of, random_variables_in
 from ..rules.tools import LogGap
 
-__all__ = ["NotEvaluable", "numeric_value", "numeric_evaluator", "NUMERIC_EVALUATORS"]
+__all__ = ["NotEvaluable", "InvalidParameters", "numeric_value", "numeric_evaluator", "NUMERIC_EVALUATORS"]
 
 
 class NotEvaluable(ValueError):
     """The expression contains something this evaluator cannot compute."""
+
+
+class InvalidParameters(NotEvaluable):
+    """A law's parameters violate its constraints at this point (e.g. a negative variance).
+
+    The expression is undefined there, like a log of a negative number; the
+    numeric oracle treats that as "undefined at this point", not as "cannot
+    evaluate this kind of expression".
+    """
 
 
 Env = dict[sp.Symbol, mp.mpf]
@@ -109,7 +118,7 @@ def numeric_value(expr: sp.Basic, env: Env) -> mp.mpf:
         value = mp.power(base, exp)
         return value
     if expr is sp.zoo or expr is sp.nan or expr is sp.oo or expr is -sp.oo:
-        raise NotEvaluable(f"{expr} is not finite")
+        raise InvalidParameters(f"{expr} is not finite")
     for kind, fn in NUMERIC_EVALUATORS.items():
         if isinstance(expr, kind):
             return _cached(fn, expr, env)
@@ -177,6 +186,8 @@ def _finite_sum(expr: sp.Sum, env: Env) -> mp.mpf:
         limits = limits[:1]
         body = inner
     var, lo, hi = limits[0]
+    if lo.is_infinite or hi.is_infinite:
+        raise NotEvaluable("infinite sums are not evaluated numerically")
     lo_v, hi_v = numeric_value(lo, env), numeric_value(hi, env)
     if lo_v != int(lo_v) or hi_v != int(hi_v) or hi_v - lo_v > 10_000:
         raise NotEvaluable("sum bounds are not small integers")
@@ -269,7 +280,7 @@ def expect(dist: Distribution, f: Callable[[mp.mpf], mp.mpf], env: Env) -> mp.mp
         mean = numeric_value(dist.mean, env)
         variance = numeric_value(dist.variance, env)
         if variance <= 0:
-            raise NotEvaluable("non-positive variance at this point")
+            raise InvalidParameters("non-positive variance at this point")
         found = _gaussian_expectation(mean, mp.sqrt(variance), f)
         if found is not None:
             return found
@@ -278,7 +289,7 @@ def expect(dist: Distribution, f: Callable[[mp.mpf], mp.mpf], env: Env) -> mp.mp
         for value, prob in dist.outcomes():
             p = numeric_value(prob, env)
             if p < 0:
-                raise NotEvaluable("negative probability at this point")
+                raise InvalidParameters("negative probability at this point")
             if p != 0:
                 total += p * f(numeric_value(value, env))
         return total
@@ -290,7 +301,7 @@ def _coordinates(dist: Distribution, env: Env) -> list[Distribution] | None:
     if isinstance(dist, IsoNormal):
         d = numeric_value(dist.dim, env)
         if d != int(d) or d < 1:
-            raise NotEvaluable("dimension is not a positive integer at this point")
+            raise InvalidParameters("dimension is not a positive integer at this point")
         return [dist.coordinate()] * int(d)
     if isinstance(dist, DiagNormal):
         return dist.coordinates()

@@ -1,0 +1,73 @@
+"""Mutation harness: break every catalog step in every applicable way; report the kill rate.
+
+A mutant is *killed* when the checker refutes it.  A surviving mutant is
+listed with the reason: proved symbolically means it is equivalent to the
+original step (the operator did not change its meaning); confirmed or
+unknown means the checker failed to catch a real error, which is a bug.
+
+Run: ``python benchmarks/mutation_kill_rate.py [PATH ...] [--json FILE]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("INFOPROOFS_CACHE", tempfile.mkdtemp(prefix="infoproofs-mutation-"))
+
+from infoproofs.catalog import load_paths  # noqa: E402
+from infoproofs.check import CheckOptions, check_step  # noqa: E402
+from infoproofs.derivation import Step  # noqa: E402
+from infoproofs.mutation import mutants  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", default=[str(ROOT / "derivations")])
+    parser.add_argument("--json", metavar="FILE")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    derivations = load_paths(args.paths)
+    total = killed = 0
+    survivors = []
+    by_operator: dict[str, list[int]] = {}
+    for d in derivations:
+        for previous, step in d.pairs():
+            for kind, rhs, relation in mutants(step.expr, step.relation):
+                broken = Step(relation, rhs, step.rule, dict(step.params), step.note, step.where, step.index)
+                result = check_step(d, previous, broken, CheckOptions(use_cache=False), None)
+                total += 1
+                counts = by_operator.setdefault(kind, [0, 0])
+                counts[1] += 1
+                if result.verdict == "refuted":
+                    killed += 1
+                    counts[0] += 1
+                    continue
+                if result.verdict == "proved":
+                    reason = "equivalent to the original (the mutant is proved)"
+                else:
+                    reason = f"NOT CAUGHT ({result.verdict}): {result.reason}"
+                survivors.append({"derivation": d.name, "step": step.index, "operator": kind, "reason": reason})
+    seconds = time.perf_counter() - started
+    print(f"{'operator':28} {'killed':>8} {'total':>8}")
+    for kind, (k, n) in sorted(by_operator.items()):
+        print(f"{kind:28} {k:8d} {n:8d}")
+    rate = killed / total if total else 1.0
+    print(f"kill rate: {killed}/{total} = {rate:.1%} in {seconds:.0f} s")
+    for s in survivors:
+        print(f"  survivor: {s['derivation']} step {s['step']} [{s['operator']}]: {s['reason']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"killed": killed, "total": total, "survivors": survivors}, indent=2))
+    not_equivalent = [s for s in survivors if s["reason"].startswith("NOT CAUGHT")]
+    return 1 if not_equivalent else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
