@@ -118,7 +118,8 @@ def combine(symbolic, numeric) -> tuple[str, str, bool]:
                 f"oracle refuted it at {numeric.counterexample}; this is a bug in infoproofs",
                 True,
             )
-        return "refuted", f"{numeric.detail} at {numeric.counterexample}", False
+        where = f"at {numeric.counterexample}" if numeric.counterexample else "(no free symbols)"
+        return "refuted", f"{numeric.detail} {where}: lhs = {numeric.lhs_value}, rhs = {numeric.rhs_value}", False
     if symbolic.status == "proved":
         return "proved", symbolic.detail, False
     if numeric.status == "passed":
