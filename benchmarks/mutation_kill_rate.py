@@ -52,6 +52,11 @@ def main() -> int:
                     continue
                 if result.verdict == "proved":
                     reason = "equivalent to the original (the mutant is proved)"
+                elif result.verdict == "confirmed" and relation.value != "=":
+                    reason = (
+                        f"STILL HOLDS at {result.oracles['numeric']['points']} sampled points: a weakened "
+                        "inequality that is plausibly still true, but not proved"
+                    )
                 else:
                     reason = f"NOT CAUGHT ({result.verdict}): {result.reason}"
                 survivors.append({"derivation": d.name, "step": step.index, "operator": kind, "reason": reason})
@@ -66,6 +71,7 @@ def main() -> int:
     if args.json:
         Path(args.json).write_text(json.dumps({"killed": killed, "total": total, "survivors": survivors}, indent=2))
     not_equivalent = [s for s in survivors if s["reason"].startswith("NOT CAUGHT")]
+    print(f"not caught (a false step confirmed or left unknown): {len(not_equivalent)}")
     return 1 if not_equivalent else 0
 
 
