@@ -57,6 +57,7 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
+        self.owner = os.getpid()
 
     def call(self, fn, args, kwargs, seconds: float):
         self.conn.send((fn, args, kwargs))
@@ -93,6 +94,9 @@ def run_with_budget(fn: Callable[..., Any], *args: Any, seconds: float = DEFAULT
         return fn(*args, **kwargs)
     global _worker
     with _lock:
+        if _worker is not None and _worker.owner != os.getpid():
+            # Inherited through fork (a parallel check): that worker belongs to the parent.
+            _worker = None
         if _worker is None or not _worker.process.is_alive():
             _worker = _Worker()
         try:

@@ -205,4 +205,51 @@ def check_derivation(
     return result
 
 
+_PARALLEL: list[Derivation] = []
+_PARALLEL_OPTIONS: list[CheckOptions] = []
+
+
+def _check_one(index: int) -> tuple[int, list[StepResult], float]:
+    result = check_derivation(_PARALLEL[index], _PARALLEL_OPTIONS[0])
+    return index, result.steps, result.seconds
+
+
+def check_all(
+    derivations: list[Derivation],
+    options: CheckOptions,
+    jobs: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[DerivationResult]:
+    """Check many derivations, in ``jobs`` forked processes when more than one.
+
+    Derivations are independent, so they are checked in parallel; each child
+    process inherits the loaded derivations through fork (nothing is pickled
+    but step results) and starts its own budgeted SymPy worker.
+    """
+    methods = __import__("multiprocessing").get_all_start_methods()
+    if jobs <= 1 or len(derivations) <= 1 or "fork" not in methods:
+        results = []
+        for d in derivations:
+            results.append(check_derivation(d, options, on_step=lambda _s: on_progress and on_progress(1)))
+        return results
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    _PARALLEL[:] = derivations
+    _PARALLEL_OPTIONS[:] = [options]
+    found: dict[int, DerivationResult] = {}
+    # Longest first: the files with many steps start early and the tail is short.
+    order = sorted(range(len(derivations)), key=lambda i: -len(derivations[i].steps))
+    # Pool workers must not be daemonic: each starts its own budgeted SymPy worker.
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_check_one, i) for i in order]
+        for future in as_completed(futures):
+            index, steps, seconds = future.result()
+            found[index] = DerivationResult(derivations[index], steps, seconds)
+            if on_progress is not None:
+                on_progress(len(steps))
+    _PARALLEL.clear()
+    return [found[i] for i in range(len(derivations))]
+
+
 CHECKER_VERSION = __version__

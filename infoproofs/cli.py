@@ -9,6 +9,7 @@ bad input.  Bad input prints one clear message and no traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -43,6 +44,9 @@ def _configure_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="ignore and do not write the step cache")
     p.add_argument("--examples", type=int, default=None, help="numeric points per step (default 10-40)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, help="derivations checked in parallel (default: CPU count, at most 4)"
+    )
 
 
 @command("check", "check derivations: every step proved, confirmed, refuted or unknown", _configure_check)
@@ -50,7 +54,7 @@ def _check(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .catalog import default_catalog, load_paths
-    from .check import CheckOptions, check_derivation
+    from .check import CheckOptions, check_all
     from .render.json_report import dumps, report
     from .render.terminal import console, derivation_table, summary_line
 
@@ -64,14 +68,15 @@ def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     results = []
     total = sum(len(d.steps) for d in derivations)
+    jobs = args.jobs if args.jobs is not None else min(4, os.cpu_count() or 1)
+    if jobs < 1:
+        raise BadInput("--jobs must be a positive integer")
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
         TimeElapsedColumn(), console=err, transient=True,
     ) as progress:
         task = progress.add_task("checking", total=total)
-        for d in derivations:
-            progress.update(task, description=f"checking {d.name}")
-            results.append(check_derivation(d, options, on_step=lambda _s: progress.advance(task)))
+        results = check_all(derivations, options, jobs, lambda n: progress.advance(task, n))
     seconds = time.perf_counter() - started
     summary = report(results, seconds)["summary"]
     if not args.quiet:
