@@ -86,23 +86,32 @@ class DerivationResult:
         return sum(1 for s in self.steps if s.internal_error)
 
 
+def _intervals(derivation: Derivation) -> dict:
+    return {s: (d.lo, d.hi) for s, d in derivation.domains.items()}
+
+
 def _params_for_worker(step: Step) -> dict[str, Any]:
-    """Step parameters in a picklable, hashable-by-srepr form (lemmas become triples)."""
+    """Step parameters in a picklable, hashable-by-srepr form.
+
+    A lemma becomes (start, relation, result, its domains, its assumptions):
+    the rule needs the last two to check that the lemma holds wherever the
+    step is claimed.
+    """
     params: dict[str, Any] = {}
     for key, value in step.params.items():
         if isinstance(value, Derivation):
-            params[key] = (value.start, value.relation.value, value.result)
+            params[key] = (value.start, value.relation.value, value.result, _intervals(value), tuple(value.assumptions))
         else:
             params[key] = value
     return params
 
 
-def _domains(*exprs: sp.Basic) -> dict:
+def _domains(derivation: Derivation, *exprs: sp.Basic) -> dict:
     found = {}
     for expr in exprs:
         for sym in expr.free_symbols:
             if isinstance(sym, sp.Symbol):
-                domain = domain_of(sym)
+                domain = derivation.domains.get(sym) or domain_of(sym)
                 if domain is not None:
                     found[sym] = domain
     return found
@@ -136,7 +145,7 @@ def check_step(
     started = time.perf_counter()
     params = _params_for_worker(step)
     assumptions = tuple(derivation.assumptions)
-    domains = _domains(previous, step.expr, *assumptions)
+    domains = _domains(derivation, previous, step.expr, *assumptions)
     key = None
     if cache is not None:
         key = cache.key(previous, step.expr, step.relation.value, step.rule, params, assumptions, domains, options)

@@ -21,7 +21,7 @@ from typing import Any
 
 import sympy as sp
 
-from .notation.domains import domain_of
+from .notation.domains import Domain, domain_of
 
 __all__ = ["Relation", "Step", "Derivation", "DerivationError", "compose"]
 
@@ -148,6 +148,9 @@ class Derivation:
             raise DerivationError(f"start expression is not a SymPy expression: {exc}", self.where) from exc
         self.assumptions: list[sp.Basic] = [sp.sympify(a) for a in assumptions]
         self.steps: list[Step] = []
+        # The domain of every symbol as declared when the derivation was written.
+        self.domains: dict[sp.Symbol, Domain] = {}
+        self._capture(self.start, *self.assumptions)
         self.file: str = self.where.rsplit(":", 1)[0]
 
     # ---- building -------------------------------------------------------
@@ -169,7 +172,16 @@ class Derivation:
                     where,
                 )
         self.steps.append(Step(rel, expr, by, dict(params), note, where, len(self.steps) + 1))
+        self._capture(expr, *[v for v in params.values() if isinstance(v, sp.Basic)])
         return self
+
+    def _capture(self, *exprs: sp.Basic) -> None:
+        for expr in exprs:
+            for sym in expr.free_symbols:
+                if isinstance(sym, sp.Symbol) and sym not in self.domains:
+                    domain = domain_of(sym)
+                    if domain is not None:
+                        self.domains[sym] = domain
 
     def eq(self, expr: Any, by: str, note: str = "", **params: Any) -> Derivation:
         return self.step(Relation.EQ, expr, by, note, **params)
@@ -229,7 +241,7 @@ class Derivation:
         places = [(self.start, self.where)] + [(s.expr, s.where) for s in self.steps]
         for expr, where in places:
             for sym in sorted(expr.free_symbols, key=str):
-                if isinstance(sym, sp.Symbol) and domain_of(sym) is None and sym not in seen:
+                if isinstance(sym, sp.Symbol) and sym not in self.domains and sym not in seen:
                     seen.add(sym)
                     missing.append((sym, where))
         return missing

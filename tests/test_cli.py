@@ -123,3 +123,24 @@ def test_import_does_not_import_torch():
     code = "import sys, infoproofs, infoproofs.cli, infoproofs.confirm.command; print('torch' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_same_name_two_domains_each_derivation_keeps_its_own(tmp_path):
+    from infoproofs.catalog import load_paths
+
+    first, second = load_paths([DATA / "narrow_lemma.py"])
+    (sym,) = first.start.free_symbols
+    assert first.domains[sym].hi == 1 and second.domains[sym].hi is None
+
+
+def test_lemma_cannot_be_used_outside_its_region(tmp_path):
+    out = tmp_path / "r.json"
+    proc = run_cli("check", str(DATA / "narrow_lemma.py"), "--json", str(out), "--no-cache")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = json.loads(out.read_text())
+    lemma, misuse = report["derivations"]
+    assert lemma["steps"][0]["verdict"] == "proved"
+    step = misuse["steps"][0]
+    assert step["verdict"] == "refuted"
+    assert step["counterexample"]["u_lem"] > 1
+    assert "smaller region" in step["oracles"]["symbolic"]["detail"]

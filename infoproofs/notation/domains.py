@@ -112,12 +112,10 @@ def declare(name: str, domain: Domain) -> sp.Symbol:
     if not name or not all(part.isidentifier() for part in name.split("_") if part):
         raise ValueError(f"invalid symbol name {name!r}")
     symbol = sp.Symbol(name, **domain.assumptions())
-    previous = _DECLARED.get(symbol)
-    if previous is not None and previous != domain:
-        raise ValueError(
-            f"symbol {name!r} is already declared with domain {previous.name}, "
-            f"cannot redeclare it as {domain.name}"
-        )
+    # A later declaration with another domain (another file's ``s`` in (0, 1)
+    # where this one's is in (0, oo)) replaces the current one; each Derivation
+    # captures the domains in force when its steps are written, so both keep
+    # their own.
     _DECLARED[symbol] = domain
     return symbol
 

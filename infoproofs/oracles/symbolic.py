@@ -60,7 +60,7 @@ def prove_step(
     """Try to prove ``lhs relation rhs``; runs in the worker process."""
     rel = Relation.parse(relation)
     set_domain_facts(domains)
-    ctx = RuleContext(lhs, rhs, rel, params, assumptions)
+    ctx = RuleContext(lhs, rhs, rel, {**params, "_domains": domains}, assumptions)
     attempts: list[str] = []
     rule = get_rule(rule_name)
     violated = ""

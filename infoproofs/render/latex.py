@@ -24,7 +24,7 @@ def latex_expr(expr: sp.Basic) -> str:
 def _assumption_line(d: Derivation) -> str:
     parts = []
     for sym in sorted(d.free_symbols(), key=lambda s: s.name):
-        domain = domain_of(sym)
+        domain = d.domains.get(sym) or domain_of(sym)
         if domain is not None:
             parts.append(domain.latex(sp.latex(sym)))
     parts += [sp.latex(a) for a in d.assumptions]

@@ -118,6 +118,29 @@ def _closed_form(ctx: RuleContext) -> RuleOutcome:
     return _both(ctx, evaluate)
 
 
+def _outside_lemma(ctx: RuleContext, lemma_domains: dict, lemma_assumptions: tuple) -> str:
+    """Why the lemma might not cover the step's region ('' when it does).
+
+    Every symbol the lemma constrains must range, in the step, over a subset of
+    the lemma's interval, and the lemma's extra assumptions must be among the
+    step's own.
+    """
+    here = ctx.params.get("_domains", {})
+    for sym, (lo, hi) in lemma_domains.items():
+        mine = here.get(sym)
+        if mine is None:
+            continue
+        my_lo, my_hi = mine
+        if lo is not None and (my_lo is None or my_lo < lo):
+            return f"{sym} > {lo} in the lemma"
+        if hi is not None and (my_hi is None or my_hi > hi):
+            return f"{sym} < {hi} in the lemma"
+    missing = [a for a in lemma_assumptions if a not in ctx.assumptions]
+    if missing:
+        return f"the lemma assumes {', '.join(map(str, missing))}"
+    return ""
+
+
 @rule(
     "lemma",
     "reuse the conclusion of another checked derivation",
@@ -128,7 +151,10 @@ def _lemma(ctx: RuleContext) -> RuleOutcome:
     lemma = ctx.params.get("lemma")
     if lemma is None:
         return RuleOutcome.unknown("no lemma given (lemma=<derivation>)")
-    start, relation, result = lemma
+    start, relation, result, lemma_domains, lemma_assumptions = lemma
+    narrower = _outside_lemma(ctx, lemma_domains, lemma_assumptions)
+    if narrower:
+        return RuleOutcome.violated(f"the lemma is proved on a smaller region: {narrower}")
     if relation != Relation.EQ.value:
         if ctx.relation.value != relation:
             return RuleOutcome.unknown(f"the lemma gives {relation}, the step claims {ctx.relation.value}")
