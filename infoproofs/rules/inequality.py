@@ -15,7 +15,7 @@ import sympy as sp
 from ..derivation import Relation
 from ..engine.derive import evaluate
 from .registry import RuleContext, RuleOutcome, rule
-from .tools import is_zero, nonnegative
+from .tools import hide_domain_facts, is_zero, nonnegative
 
 INEQ = (Relation.LE, Relation.GE, Relation.LT, Relation.GT)
 
@@ -33,11 +33,12 @@ def residual(ctx: RuleContext) -> sp.Expr:
     relations=INEQ,
     params=("certificate",),
 )
-def _certificate(ctx: RuleContext) -> RuleOutcome:
+def certificate_check(ctx: RuleContext) -> RuleOutcome:
+    """The certificate is non-negative (on the domain: 1 - p > 0 for p in (0, 1)) and equals the residual."""
     certificate = ctx.params.get("certificate")
     if certificate is None:
         return RuleOutcome.unknown("no certificate= given")
-    if not nonnegative(certificate, strict=ctx.relation.strict):
+    if not nonnegative(hide_domain_facts(certificate), strict=ctx.relation.strict):
         return RuleOutcome.violated(f"the certificate {certificate} is not manifestly non-negative")
     if is_zero(evaluate(residual(ctx)) - certificate):
         return RuleOutcome.proved("residual equals the certificate")

@@ -20,11 +20,10 @@ from __future__ import annotations
 import sympy as sp
 
 from ..derivation import Relation
-from ..engine.derive import evaluate
 from . import tools
-from .inequality import INEQ, residual
+from .inequality import INEQ, certificate_check
 from .registry import RuleContext, RuleOutcome, rule
-from .tools import equivalent, is_zero, nonnegative
+from .tools import equivalent
 
 EQ = (Relation.EQ,)
 
@@ -32,46 +31,13 @@ EQ = (Relation.EQ,)
 # ---- certificates with domain facts ------------------------------------------
 
 
-def _hide_domain_facts(expr: sp.Expr) -> sp.Expr:
-    """Replace ``hi - x`` and ``x - lo`` (positive by x's open domain) by positive dummies."""
-    facts = tools._POSITIVE.get()
-    mapping: dict[sp.Expr, sp.Dummy] = {}
-    for fact in facts:
-        mapping[fact] = sp.Dummy("pos", positive=True)
-        mapping[sp.expand(-fact)] = -mapping[fact]
-    expr = expr.xreplace(mapping)
-
-    def regroup(e: sp.Add) -> sp.Expr:
-        # a sum that contains every term of a fact, e.g. 1 - a + a b = (1 - a) + a b
-        terms = list(e.args)
-        for fact, dummy in mapping.items():
-            parts = list(sp.Add.make_args(fact))
-            if len(parts) > 1 and dummy.is_positive and all(p in terms for p in parts):
-                rest = list(terms)
-                for p in parts:
-                    rest.remove(p)
-                return dummy + sp.Add(*rest)
-        return e
-
-    return expr.replace(lambda e: isinstance(e, sp.Add), regroup)
-
-
-@rule(
+rule(
     "non-negativity certificate on the domain",
     "b - a equals a sum of terms that are non-negative on the symbols' domains "
     "(squares, u - 1 - log u with u > 0, KL; 1 - p > 0 for p in (0, 1)), so a <= b",
     relations=INEQ,
     params=("certificate",),
-)
-def _domain_certificate(ctx: RuleContext) -> RuleOutcome:
-    certificate = ctx.params.get("certificate")
-    if certificate is None:
-        return RuleOutcome.unknown("no certificate= given")
-    if not nonnegative(_hide_domain_facts(certificate), strict=ctx.relation.strict):
-        return RuleOutcome.violated(f"the certificate {certificate} is not non-negative on the domain")
-    if is_zero(evaluate(residual(ctx)) - certificate):
-        return RuleOutcome.proved("residual equals the certificate, non-negative on the domain")
-    return RuleOutcome.unknown("the certificate does not equal the residual")
+)(certificate_check)
 
 
 # ---- Min / Max resolved by the assumptions ---------------------------------------
@@ -132,7 +98,7 @@ def _extrema(ctx: RuleContext) -> RuleOutcome:
 
 def _domain_facts(only: set | None = None) -> sp.Basic:
     facts = []
-    for sym, (lo, hi) in tools._BOUNDS.get().items():
+    for sym, (lo, hi) in tools.domain_bounds().items():
         if only is not None and sym not in only:
             continue
         if lo is not None:

@@ -68,6 +68,11 @@ def set_domain_facts(domains: dict[sp.Symbol, tuple]) -> None:
     _BOUNDS.set(dict(domains))
 
 
+def domain_bounds() -> dict:
+    """Open-interval bounds (lo, hi) of the symbols of the step being checked."""
+    return dict(_BOUNDS.get() or {})
+
+
 def _expand_log_real(expr: sp.Expr) -> sp.Expr:
     """expand_log that also knows the domain facts and that log(b^2) = 2 log|b| for real b."""
     facts = _POSITIVE.get()
@@ -173,6 +178,30 @@ def equivalent(lhs: sp.Expr, rhs: sp.Expr) -> bool:
         if not is_zero(diff):
             return False
     return is_zero(rest_l - rest_r)
+
+
+def hide_domain_facts(expr: sp.Expr) -> sp.Expr:
+    """Replace ``hi - x`` and ``x - lo`` (positive by x's open domain) by positive dummies."""
+    facts = _POSITIVE.get()
+    mapping: dict[sp.Expr, sp.Dummy] = {}
+    for fact in facts:
+        mapping[fact] = sp.Dummy("pos", positive=True)
+        mapping[sp.expand(-fact)] = -mapping[fact]
+    expr = expr.xreplace(mapping)
+
+    def regroup(e: sp.Add) -> sp.Expr:
+        # a sum that contains every term of a fact, e.g. 1 - a + a b = (1 - a) + a b
+        terms = list(e.args)
+        for fact, dummy in mapping.items():
+            parts = list(sp.Add.make_args(fact))
+            if len(parts) > 1 and dummy.is_positive and all(p in terms for p in parts):
+                rest = list(terms)
+                for p in parts:
+                    rest.remove(p)
+                return dummy + sp.Add(*rest)
+        return e
+
+    return expr.replace(lambda e: isinstance(e, sp.Add), regroup)
 
 
 def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
