@@ -73,9 +73,17 @@ def _normalised(weights) -> list[mp.mpf]:
 
 
 # Concrete functions per declared shape: (name, f(t)).  All are finite on the reals.
-_CONVEX = [("t^2", lambda t: t**2), ("exp(t)", mp.exp), ("t^4 + t", lambda t: t**4 + t), ("cosh(t)", mp.cosh)]
-_CONCAVE = [("-t^2", lambda t: -(t**2)), ("-exp(t)", lambda t: -mp.exp(t)), ("-cosh(t)", lambda t: -mp.cosh(t))]
-_ANY = [_CONVEX[0], _CONCAVE[0], _CONVEX[1], ("t^3", lambda t: t**3), _CONVEX[2]]
+# Each family mixes signs (t^2 - 3 and exp(t) - 4 are convex and mostly negative): a claim that
+# only holds for non-negative f, such as f(E X) <= 2 E f(X), must meet a counterexample.
+_CONVEX = [
+    ("t^2", lambda t: t**2), ("exp(t)", mp.exp), ("t^4 + t", lambda t: t**4 + t), ("cosh(t)", mp.cosh),
+    ("t^2 - 3", lambda t: t**2 - 3), ("exp(t) - 4", lambda t: mp.exp(t) - 4), ("-2 t", lambda t: -2 * t),
+]
+_CONCAVE = [
+    ("-t^2", lambda t: -(t**2)), ("-exp(t)", lambda t: -mp.exp(t)), ("-cosh(t)", lambda t: -mp.cosh(t)),
+    ("3 - t^2", lambda t: 3 - t**2), ("4 - exp(t)", lambda t: 4 - mp.exp(t)), ("2 t", lambda t: 2 * t),
+]
+_ANY = [_CONVEX[0], _CONCAVE[0], _CONVEX[1], ("t^3", lambda t: t**3), _CONVEX[2], _CONVEX[4], _CONCAVE[3]]
 FUNCTION_FAMILIES = {"convex": _CONVEX, "concave": _CONCAVE, "any": _ANY}
 
 
