@@ -109,7 +109,7 @@ _DECLARED: dict[sp.Symbol, Domain] = {}
 
 def declare(name: str, domain: Domain) -> sp.Symbol:
     """Create (or fetch) the symbol ``name`` with ``domain`` and record it."""
-    if not name or not all(part.isidentifier() for part in name.split("_") if part):
+    if not name.isidentifier():
         raise ValueError(f"invalid symbol name {name!r}")
     symbol = sp.Symbol(name, **domain.assumptions())
     # A later declaration with another domain (another file's ``s`` in (0, 1)

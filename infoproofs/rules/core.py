@@ -170,3 +170,29 @@ def _lemma(ctx: RuleContext) -> RuleOutcome:
     if replaced != ctx.rhs and equivalent(ctx.lhs, replaced):
         return RuleOutcome.proved()
     return RuleOutcome.unknown("the lemma's left side does not occur in the step")
+
+
+def _standard_normal_form(expr: sp.Expr) -> sp.Expr:
+    """E_{z~N(m, v)}[h(z)] -> E_{e~N(0, 1)}[h(m + sqrt(v) e)] for every Gaussian expectation."""
+    from ..notation.distributions import Normal
+
+    eps = sp.Symbol("epsilon_std_", real=True)
+
+    def standardise(e: Expectation) -> sp.Expr:
+        if not isinstance(e.dist, Normal) or (e.dist.mean == 0 and e.dist.variance == 1):
+            if isinstance(e.dist, Normal):
+                return Expectation(e.integrand.xreplace({e.var: eps}), eps, e.dist)
+            return e
+        shifted = e.integrand.xreplace({e.var: e.dist.mean + sp.sqrt(e.dist.variance) * eps})
+        return Expectation(shifted, eps, Normal(0, 1))
+
+    return expr.replace(lambda e: isinstance(e, Expectation), standardise)
+
+
+@rule(
+    "location-scale reparameterisation",
+    "E_{z~N(m, v)}[h(z)] = E_{e~N(0, 1)}[h(m + sqrt(v) e)] (the reparameterisation trick)",
+    side_conditions=("v > 0", "h(z) is integrable under N(m, v)"),
+)
+def _reparameterisation(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, _standard_normal_form)

@@ -40,7 +40,7 @@ def certificate_check(ctx: RuleContext) -> RuleOutcome:
         return RuleOutcome.unknown("no certificate= given")
     if not nonnegative(hide_domain_facts(certificate), strict=ctx.relation.strict):
         return RuleOutcome.violated(f"the certificate {certificate} is not manifestly non-negative")
-    if is_zero(evaluate(residual(ctx)) - certificate):
+    if is_zero(evaluate(residual(ctx)) - evaluate(certificate)):
         return RuleOutcome.proved("residual equals the certificate")
     return RuleOutcome.unknown("the certificate does not equal the residual")
 
