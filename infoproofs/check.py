@@ -18,14 +18,15 @@ reported loudly and makes ``infoproofs check`` exit non-zero.
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import sympy as sp
 
-from . import __version__
 from .cache import StepCache
 from .derivation import Derivation, Step
 from .notation.domains import domain_of
@@ -214,12 +215,13 @@ def check_derivation(
     return result
 
 
+# The derivations of a parallel check: forked children read them from here, so
+# only indices go to the workers and only step results come back.
 _PARALLEL: list[Derivation] = []
-_PARALLEL_OPTIONS: list[CheckOptions] = []
 
 
-def _check_one(index: int) -> tuple[int, list[StepResult], float]:
-    result = check_derivation(_PARALLEL[index], _PARALLEL_OPTIONS[0])
+def _check_one(index: int, options: CheckOptions) -> tuple[int, list[StepResult], float]:
+    result = check_derivation(_PARALLEL[index], options)
     return index, result.steps, result.seconds
 
 
@@ -235,30 +237,25 @@ def check_all(
     process inherits the loaded derivations through fork (nothing is pickled
     but step results) and starts its own budgeted SymPy worker.
     """
-    methods = __import__("multiprocessing").get_all_start_methods()
-    if jobs <= 1 or len(derivations) <= 1 or "fork" not in methods:
-        results = []
-        for d in derivations:
-            results.append(check_derivation(d, options, on_step=lambda _s: on_progress and on_progress(1)))
-        return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    if jobs <= 1 or len(derivations) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        def step_done(_step: StepResult) -> None:
+            if on_progress is not None:
+                on_progress(1)
 
+        return [check_derivation(d, options, on_step=step_done) for d in derivations]
     _PARALLEL[:] = derivations
-    _PARALLEL_OPTIONS[:] = [options]
     found: dict[int, DerivationResult] = {}
     # Longest first: the files with many steps start early and the tail is short.
     order = sorted(range(len(derivations)), key=lambda i: -len(derivations[i].steps))
     # Pool workers must not be daemonic: each starts its own budgeted SymPy worker.
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_check_one, i) for i in order]
-        for future in as_completed(futures):
-            index, steps, seconds = future.result()
-            found[index] = DerivationResult(derivations[index], steps, seconds)
-            if on_progress is not None:
-                on_progress(len(steps))
-    _PARALLEL.clear()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_check_one, i, options) for i in order]
+            for future in as_completed(futures):
+                index, steps, seconds = future.result()
+                found[index] = DerivationResult(derivations[index], steps, seconds)
+                if on_progress is not None:
+                    on_progress(len(steps))
+    finally:
+        _PARALLEL.clear()
     return [found[i] for i in range(len(derivations))]
-
-
-CHECKER_VERSION = __version__

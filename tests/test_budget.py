@@ -49,3 +49,13 @@ def test_budget_exceeded_outside_main_thread():
 def test_errors_are_reported_not_swallowed():
     with pytest.raises(WorkerCrashed, match="boom"):
         run_with_budget(_boom, seconds=10)
+
+
+def test_shutdown_stops_the_worker_and_a_new_call_starts_another():
+    from infoproofs import budget
+
+    run_with_budget(_sleep, 0.0, seconds=10)
+    process = budget._worker.process
+    budget.shutdown()
+    assert not process.is_alive()
+    assert run_with_budget(_sleep, 0.0, seconds=10) == "done"

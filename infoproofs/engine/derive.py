@@ -49,11 +49,6 @@ _GENERIC: dict[type, Callable[[str], Distribution]] = {
 }
 
 
-def _generic(dist: Distribution, tag: str) -> Distribution | None:
-    maker = _GENERIC.get(type(dist))
-    return None if maker is None else maker(tag)
-
-
 # ---- the registry --------------------------------------------------------------
 
 _REGISTRY: dict[tuple[type, tuple[type, ...]], Callable[[Functional], sp.Expr]] = {}

@@ -38,7 +38,7 @@ from ..notation.functionals import (
 from ..notation.random_variables import LawUnknown, RandomVariable, law_of, random_variables_in
 from ..rules.tools import LogGap
 
-__all__ = ["NotEvaluable", "InvalidParameters", "numeric_value", "numeric_evaluator", "NUMERIC_EVALUATORS"]
+__all__ = ["NotEvaluable", "InvalidParameters", "numeric_value", "expect", "truth", "numeric_evaluator", "NUMERIC_EVALUATORS"]
 
 
 class NotEvaluable(ValueError):
@@ -130,7 +130,7 @@ def numeric_value(expr: sp.Basic, env: Env) -> mp.mpf:
         return max(values) if isinstance(expr, sp.Max) else min(values)
     if isinstance(expr, sp.Piecewise):
         for value, cond in expr.args:
-            if cond is sp.true or _truth(cond, env):
+            if cond is sp.true or truth(cond, env):
                 return numeric_value(value, env)
         raise NotEvaluable("no branch of a Piecewise applies")
     if isinstance(expr, sp.Sum):
@@ -154,17 +154,17 @@ def _cached(fn, expr: sp.Basic, env: Env) -> mp.mpf:
     return _CACHE[key]
 
 
-def _truth(cond: sp.Basic, env: Env) -> bool:
+def truth(cond: sp.Basic, env: Env) -> bool:
     if cond is sp.true:
         return True
     if cond is sp.false:
         return False
     if isinstance(cond, sp.And):
-        return all(_truth(c, env) for c in cond.args)
+        return all(truth(c, env) for c in cond.args)
     if isinstance(cond, sp.Or):
-        return any(_truth(c, env) for c in cond.args)
+        return any(truth(c, env) for c in cond.args)
     if isinstance(cond, sp.Not):
-        return not _truth(cond.args[0], env)
+        return not truth(cond.args[0], env)
     if isinstance(cond, sp.Rel):
         lhs, rhs = numeric_value(cond.lhs, env), numeric_value(cond.rhs, env)
         op = cond.rel_op
@@ -175,7 +175,6 @@ def _truth(cond: sp.Basic, env: Env) -> bool:
     raise NotEvaluable(f"cannot decide condition {cond}")
 
 
-truth = _truth
 
 
 def _finite_sum(expr: sp.Sum, env: Env) -> mp.mpf:
@@ -473,15 +472,15 @@ def _mutual_information(f: MutualInformation, env: Env) -> mp.mpf:
     if cx is None:
         cx, cn, cy = [x_law], [n_law], [y_law]
     total = mp.mpf(0)
-    if cx:
-        cache: dict = {}
-        for a, b, c in zip(cx, cn, cy):
-            key = (a, b, c)
-            if key not in cache:
-                logn, logy = _log_density(b, env), _log_density(c, env)
-                cache[key] = _channel_integral(a, b, lambda x, n, logn=logn, logy=logy: logn(n) - logy(x + n), env)
-            total += cache[key]
-    return +total
+    per_coordinate: dict = {}  # isotropic laws repeat the same coordinate d times
+    for a, b, c in zip(cx, cn, cy):
+        if (a, b, c) not in per_coordinate:
+            logn, logy = _log_density(b, env), _log_density(c, env)
+            per_coordinate[(a, b, c)] = _channel_integral(
+                a, b, lambda x, n, logn=logn, logy=logy: logn(n) - logy(x + n), env
+            )
+        total += per_coordinate[(a, b, c)]
+    return total
 
 
 @numeric_evaluator(CondDiffEntropy)
@@ -493,16 +492,13 @@ def _conditional_entropy(f: CondDiffEntropy, env: Env) -> mp.mpf:
     if cx is None:
         cx, cn = [x_law], [n_law]
     total = mp.mpf(0)
-    if cx:
-        for a, b in zip(cx, cn):
-            logn = _log_density(b, env)
-            total += _channel_integral(a, b, lambda x, n, logn=logn: -logn(n), env)
-    return +total
+    for a, b in zip(cx, cn):
+        logn = _log_density(b, env)
+        total += _channel_integral(a, b, lambda x, n, logn=logn: -logn(n), env)
+    return total
 
 
 @numeric_evaluator(RandomVariable)
 def _random_variable(f: RandomVariable, env: Env) -> mp.mpf:
     raise NotEvaluable(f"the random variable {f.name} has no single numeric value")
 
-
-__all__ += ["expect", "truth"]
