@@ -1,6 +1,6 @@
 """KL divergences in closed form for concrete laws, derived from the definition.
 
-Bernoulli, 3-outcome Categorical, Laplace, Exponential; the VAE regulariser
+Bernoulli, 3-outcome Categorical, Laplace (common and distinct locations), Exponential; the VAE regulariser
 KL(N(mu, diag sigma^2) || N(0, I)) for d = 3; a worked numeric pair showing
 that KL is not symmetric; and KL >= 0 for Bernoulli laws by a certificate.
 
@@ -98,9 +98,6 @@ kl_categorical.eq(
 mu = real("mu")
 b1, b2 = positive("b1 b2")
 L1, L2 = Laplace(mu, b1), Laplace(mu, b2)
-# Only the common-location case is in the catalog: for mu1 != mu2 the integrand |x - mu2| has a kink
-# that the numeric oracle's quadrature does not split at, so it cannot confirm the (correct) moment
-# E|x - c| = |mu1 - c| + b1 exp(-|mu1 - c|/b1) to 25 digits (see the report to the lead).
 kl_laplace = Derivation(
     "kl_laplace",
     "KL between two Laplace laws with a common location: log(b2/b1) + b1/b2 - 1 = phi(b1/b2) >= 0",
@@ -120,6 +117,35 @@ kl_laplace.eq(sp.log(b2 / b1) + (1 / b2 - 1 / b1) * b1, by="moments", note="E|x 
 kl_laplace.eq(sp.log(b2 / b1) + b1 / b2 - 1, by="algebra")
 kl_laplace.eq(LogGap(b1 / b2), by="algebra", note="phi(u) = u - 1 - log u at u = b1/b2")
 kl_laplace.ge(0, by="non-negativity certificate", certificate=LogGap(b1 / b2))
+
+la1, la2 = real("lambda1 lambda2")
+G1, G2 = Laplace(la1, b1), Laplace(la2, b2)
+gap = sp.Abs(la1 - la2)
+kl_laplace_general = Derivation(
+    "kl_laplace_general",
+    "KL between two Laplace laws: log(b2/b1) + |m1 - m2|/b2 + (b1/b2) exp(-|m1 - m2|/b1) - 1",
+    source="Cover & Thomas (2006) eq. (8.46); the moment E|x - c| under Laplace(m, b) by integrating both tails",
+    start=KL(G1, G2),
+)
+kl_laplace_general.eq(E(LogDensity(G1, x) - LogDensity(G2, x), x, G1), by="definition of KL divergence")
+kl_laplace_general.eq(
+    E(-sp.Abs(x - la1) / b1 - sp.log(2 * b1) + sp.Abs(x - la2) / b2 + sp.log(2 * b2), x, G1),
+    by="explicit log-density",
+)
+kl_laplace_general.eq(
+    sp.log(b2 / b1) - E(sp.Abs(x - la1), x, G1) / b1 + E(sp.Abs(x - la2), x, G1) / b2,
+    by="linearity of expectation",
+)
+kl_laplace_general.eq(
+    sp.log(b2 / b1) - b1 / b1 + (gap + b1 * sp.exp(-gap / b1)) / b2,
+    by="moments",
+    note="E|x - m1| = b1; E|x - c| = |m1 - c| + b1 exp(-|m1 - c|/b1) (the kink at c splits the integral)",
+)
+kl_laplace_general.eq(
+    sp.log(b2 / b1) + gap / b2 + b1 * sp.exp(-gap / b1) / b2 - 1,
+    by="algebra",
+    note="at m1 = m2 this is kl_laplace, log(b2/b1) + b1/b2 - 1",
+)
 
 # ---- Exponential ----------------------------------------------------------------------------
 

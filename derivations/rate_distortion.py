@@ -111,3 +111,52 @@ per_bit = Derivation(
 )
 per_bit.eq(2 ** (-2 * (R + 1) + 2 * R), by="algebra")
 per_bit.eq(sp.Rational(1, 4), by="algebra")
+
+# ---- R(D) = max(0, (1/2) log(sigma^2 / D)): both branches ------------------------------------------
+
+rate_function = sp.Max(0, sp.log(sigma**2 / D) / 2)
+rd_low = Derivation(
+    "gaussian_rate_distortion_max_form",
+    "R(D) = max(0, (1/2) log(sigma^2/D)) equals the test-channel rate I(Xhat; X) when D < sigma^2",
+    source="Cover & Thomas (2006) Thm 10.3.2, eq. (10.36)",
+    start=rate_function,
+    assumptions=[D < sigma**2],
+)
+rd_low.eq(
+    sp.log(sigma**2 / D) / 2, by="min and max under the assumptions",
+    note="sigma^2 / D > 1, so the logarithm is positive",
+)
+rd_low.eq(MI(Xhat, Xhat + Zd), by="lemma", lemma=rate, note="gaussian_rate_distortion")
+
+rd_high = Derivation(
+    "gaussian_rate_distortion_zero_branch",
+    "R(D) = max(0, (1/2) log(sigma^2/D)) = 0 when D > sigma^2: describing nothing already meets the distortion",
+    source="Cover & Thomas (2006) Thm 10.3.2, eq. (10.36), case D > sigma^2",
+    start=rate_function,
+    assumptions=[sigma**2 < D],
+    description=(
+        "The unclipped formula (1/2) log(sigma^2/D) is negative here, which no rate can be; "
+        "the reproduction Xhat = 0 has distortion E[X^2] = sigma^2 < D at rate 0."
+    ),
+)
+rd_high.eq(0, by="min and max under the assumptions", note="sigma^2 / D < 1, so the logarithm is negative")
+
+x_src = sp.Symbol("x", real=True)
+zero_rate = Derivation(
+    "gaussian_zero_rate_distortion",
+    "With D > sigma^2 the zero-rate reproduction Xhat = 0 meets the distortion: E[(X - 0)^2] = sigma^2 < D",
+    source="Cover & Thomas (2006) Thm 10.3.2, case D > sigma^2",
+    start=E((x_src - 0) ** 2, x_src, Normal(0, sigma**2)),
+    assumptions=[sigma**2 < D],
+)
+zero_rate.eq(sigma**2, by="moments", note="E[x^2] = sigma^2 for X ~ N(0, sigma^2)")
+zero_rate.lt(D, by="sign of the residual", note="D - sigma^2 > 0 by the assumption")
+
+unclipped = Derivation(
+    "gaussian_rate_distortion_needs_the_max",
+    "Without the max, (1/2) log(sigma^2/D) is negative for D > sigma^2: the clipping at 0 is needed",
+    source="Cover & Thomas (2006) Thm 10.3.2, eq. (10.36)",
+    start=sp.log(sigma**2 / D) / 2,
+    assumptions=[sigma**2 < D],
+)
+unclipped.lt(0, by="sign of the residual", note="log(sigma^2 / D) < 0 since sigma^2 / D < 1")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from ..notation.distributions import DiagNormal, Distribution, IsoNormal
+from ..notation.distributions import DiagNormal, Distribution, IsoNormal, MultivariateNormal
 from ..notation.functionals import (
     KL,
     CondDiffEntropy,
@@ -28,7 +28,7 @@ from ..notation.functionals import (
     MutualInformation,
 )
 from ..notation.random_variables import LawUnknown, law_of, random_variables_in
-from .expectation import fresh_variable
+from .expectation import fresh_coordinates
 
 __all__ = ["unfold", "unfold_all", "rewrite", "rewrite_all", "DEFINITIONS", "REWRITES"]
 
@@ -52,39 +52,46 @@ def theorem(kind: type, rule: str):
     return wrap
 
 
-def _univariate(dist: Distribution) -> bool:
+def _unfoldable(dist: Distribution) -> bool:
+    """Laws whose definition the engine can expand: univariate, or a Gaussian with explicit entries.
+
+    Isotropic and diagonal Gaussians go through the independent-coordinates
+    theorems instead; a Gaussian of unspecified size d has no expansion.
+    """
+    if isinstance(dist, MultivariateNormal):
+        return dist.explicit
     return not isinstance(dist, (IsoNormal, DiagNormal))
 
 
 @definition(KL, "definition of KL divergence")
 def _kl(f: KL):
-    if not (_univariate(f.p) and _univariate(f.q)):
+    if not (_unfoldable(f.p) and _unfoldable(f.q)):
         return None
-    x = fresh_variable(f)
+    x = fresh_coordinates(f.p, f)
     return Expectation(LogDensity(f.p, x) - LogDensity(f.q, x), x, f.p)
 
 
 @definition(CrossEntropy, "definition of cross-entropy")
 def _cross_entropy(f: CrossEntropy):
     p, q = f.args
-    if not (_univariate(p) and _univariate(q)):
+    if not (_unfoldable(p) and _unfoldable(q)):
         return None
-    x = fresh_variable(f)
+    x = fresh_coordinates(p, f)
     return -Expectation(LogDensity(q, x), x, p)
 
 
 @definition(Entropy, "definition of entropy")
 def _entropy(f: Entropy):
-    x = fresh_variable(f)
+    x = fresh_coordinates(f.args[0], f)
     return -Expectation(LogDensity(f.args[0], x), x, f.args[0])
 
 
 @definition(DiffEntropy, "definition of differential entropy")
 def _diff_entropy(f: DiffEntropy):
     target = f.target
-    if not isinstance(target, Distribution) or not _univariate(target):
+    if not isinstance(target, Distribution) or not _unfoldable(target):
         return None
-    x = fresh_variable(f)
+    x = fresh_coordinates(target, f)
     return -Expectation(LogDensity(target, x), x, target)
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..notation.distributions import Distribution, Laplace
-from ..notation.functionals import Expectation, LogDensity
+from ..notation.distributions import Distribution, Laplace, MultivariateNormal
+from ..notation.functionals import Expectation, LogDensity, bound_symbols
 
 __all__ = [
     "fresh_variable",
+    "fresh_coordinates",
     "expand_log_densities",
     "split_linear",
     "apply_linearity",
@@ -37,12 +38,26 @@ def fresh_variable(*exprs: sp.Basic, base: str = "x") -> sp.Symbol:
     raise ValueError("could not find a fresh variable name")
 
 
+def fresh_coordinates(dist: Distribution, *exprs: sp.Basic, base: str = "x") -> sp.Basic:
+    """A bound variable for ``dist``: one fresh symbol, or a Tuple ``(x_1, ..., x_d)`` for a vector law."""
+    if isinstance(dist, MultivariateNormal) and dist.explicit:
+        taken = set()
+        for expr in (dist, *exprs):
+            taken |= {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
+        for stem in (base, "u", "w"):
+            names = [f"{stem}_{i}" for i in range(1, int(dist.dim) + 1)]
+            if not taken & set(names):
+                return sp.Tuple(*[sp.Symbol(n, real=True) for n in names])
+        raise ValueError("could not find fresh coordinate names")
+    return fresh_variable(dist, *exprs, base=base)
+
+
 def expand_log_densities(expr: sp.Expr) -> sp.Expr:
     """Replace every ``log p(x)`` by the law's explicit log-density."""
     return expr.replace(lambda e: isinstance(e, LogDensity), lambda e: e.doit())
 
 
-def split_linear(integrand: sp.Expr, var: sp.Symbol) -> list[tuple[sp.Expr, sp.Expr]]:
+def split_linear(integrand: sp.Expr, var: sp.Basic) -> list[tuple[sp.Expr, sp.Expr]]:
     """Write ``integrand`` as ``sum c_i * g_i`` with ``c_i`` free of ``var``.
 
     Returns (coefficient, g) pairs with like ``g`` merged; ``g == 1`` collects
@@ -52,7 +67,7 @@ def split_linear(integrand: sp.Expr, var: sp.Symbol) -> list[tuple[sp.Expr, sp.E
     expanded = sp.expand(sp.expand_log(sp.expand(integrand)))
     groups: dict[sp.Expr, sp.Expr] = {}
     for term in sp.Add.make_args(expanded):
-        coeff, rest = term.as_independent(var, as_Add=False)
+        coeff, rest = term.as_independent(*bound_symbols(var), as_Add=False)
         groups[rest] = groups.get(rest, sp.Integer(0)) + coeff
     return [(sp.factor_terms(c), g) for g, c in groups.items() if c != 0]
 
@@ -73,6 +88,8 @@ def known_expectation(g: sp.Expr, var: sp.Symbol, dist: Distribution) -> sp.Expr
     """E[g(var)] under ``dist`` when it is a moment, a finite sum, or a tabulated atom."""
     if dist.is_discrete:
         return sp.Add(*[prob * g.subs(var, value) for value, prob in dist.outcomes()])
+    if isinstance(dist, MultivariateNormal):
+        return _gaussian_vector_moment(g, bound_symbols(var), dist)
     if g == var:
         return dist.moment(1)
     if g.is_Pow and g.base == var and g.exp.is_Integer and g.exp > 0:
@@ -91,6 +108,31 @@ def known_expectation(g: sp.Expr, var: sp.Symbol, dist: Distribution) -> sp.Expr
                 delta = sp.Abs(mu + slope * offset)
                 return delta + b * sp.exp(-delta / b)
     return None
+
+
+def _gaussian_vector_moment(g: sp.Expr, coords: tuple[sp.Symbol, ...], dist: MultivariateNormal) -> sp.Expr | None:
+    """E[g(x)] for a polynomial g of degree <= 2, from E[x_i] = mu_i and E[x_i x_j] = Sigma_ij + mu_i mu_j.
+
+    Covers the central moments E[(x_i - mu_i)(x_j - mu_j)] = Sigma_ij that a
+    quadratic form needs; higher degrees (Isserlis) are left unevaluated.
+    """
+    if not dist.explicit or len(coords) != int(dist.dim) or not g.is_polynomial(*coords):
+        return None
+    poly = sp.Poly(sp.expand(g), *coords)
+    if poly.total_degree() > 2:
+        return None
+    mu, cov = dist.mean, dist.cov
+    total = sp.Integer(0)
+    for powers, coeff in poly.terms():
+        used = [i for i, k in enumerate(powers) for _ in range(k)]
+        if not used:
+            total += coeff
+        elif len(used) == 1:
+            total += coeff * mu[used[0]]
+        else:
+            i, j = used
+            total += coeff * (cov[i, j] + mu[i] * mu[j])
+    return total
 
 
 def substitute_known_expectations(expr: sp.Expr) -> sp.Expr:

@@ -13,6 +13,7 @@ from .distributions import (
     Exponential,
     IsoNormal,
     Laplace,
+    MultivariateNormal,
     Normal,
     Uniform,
 )
@@ -30,6 +31,7 @@ from .functionals import (
     LogDensity,
     MutualInformation,
 )
+from .matrices import QuadraticForm, RealVector, SPDMatrix, real_vector, spd_matrix
 from .random_variables import RV, LawUnknown, RandomVariable, law_of
 
 __all__ = [
@@ -37,5 +39,6 @@ __all__ = [
     "IsoNormal", "Laplace", "Normal", "Uniform", "Domain", "declare", "dimension", "domain_of",
     "interval", "positive", "probability", "real", "KL", "MI", "CondDiffEntropy", "CrossEntropy",
     "DiffEntropy", "E", "Entropy", "Expectation", "Functional", "LogDensity", "MutualInformation",
-    "RV", "LawUnknown", "RandomVariable", "law_of",
+    "RV", "LawUnknown", "RandomVariable", "law_of", "MultivariateNormal", "QuadraticForm",
+    "RealVector", "SPDMatrix", "real_vector", "spd_matrix",
 ]

@@ -50,15 +50,21 @@ __all__ = [
     "RandomValue",
     "ShannonEntropy",
     "MutualInfo",
+    "FamilyEntropy",
     "JSD",
     "SupportSize",
     "SHAPES",
 ]
 
 # Outcome symbols are drawn as 0 or 1: every support has at least two points.
-OUTCOME = Domain("outcome of a finite support", -1.0, None, integer=True, sample_lo=0, sample_hi=1)
+OUTCOME = Domain(
+    "outcome of a finite support", -1.0, None, integer=True, sample_lo=0, sample_hi=1,
+    latex_form=r"{symbol} \in \operatorname{supp}",
+)
 # The seed of the random finite instance (Dirichlet tables, function shapes).
-INSTANCE_DOMAIN = Domain("seed of a random finite instance", -1.0, None, integer=True, sample_lo=0, sample_hi=2**20)
+INSTANCE_DOMAIN = Domain(
+    "seed of a random finite instance", -1.0, None, integer=True, sample_lo=0, sample_hi=2**20, latex_form="",
+)
 INSTANCE = declare("omega_", INSTANCE_DOMAIN)
 
 SHAPES = ("convex", "concave", "any")
@@ -523,15 +529,59 @@ class ShannonEntropy(Functional):
         return rf"H\left({printer._print(self.law)}\right)"
 
 
-class MutualInfo(Functional):
-    """``I_q(X; Z)`` under the joint family ``q`` (two variables)."""
+def _labels(group) -> sp.Tuple:
+    """One variable or a tuple of them -> a Tuple of Labels."""
+    items = group if isinstance(group, (tuple, list, sp.Tuple)) else (group,)
+    return sp.Tuple(*[item if isinstance(item, Label) else Label(item) for item in items])
 
-    def __new__(cls, family: str, first, second):
-        return sp.Expr.__new__(cls, Str(_name(family)), Label(first), Label(second))
+
+def _group_latex(group: sp.Tuple) -> str:
+    return ", ".join(label.name.upper() for label in group)
+
+
+def _check_groups(family_name: str, *groups: sp.Tuple) -> None:
+    names = [label.name for group in groups for label in group]
+    if len(set(names)) != len(names):
+        raise TypeError(f"a variable appears twice in a functional of {family_name}")
+    known = _FAMILIES.get(family_name)
+    if known is not None:
+        declared = {v.name for v in known.variables}
+        unknown = [n for n in names if n not in declared]
+        if unknown:
+            raise TypeError(f"{', '.join(unknown)} is not a variable of {family_name}")
+
+
+class MutualInfo(Functional):
+    """``I_q(A; B | C)`` under the joint family ``q``; A, B, C are groups of its variables.
+
+    ``MutualInfo("q", x, z)`` is I_q(X; Z); ``MutualInfo("p", x, (y, z))`` is
+    I_p(X; Y, Z); ``given=y`` conditions on Y (averaged over Y, as in the
+    chain rule I(X; Y, Z) = I(X; Y) + I(X; Z | Y)).
+    """
+
+    def __new__(cls, family: str, first, second, given=()):
+        name = _name(family)
+        groups = (_labels(first), _labels(second), _labels(given) if given != () else sp.Tuple())
+        if not groups[0] or not groups[1]:
+            raise TypeError("I(A; B) needs variables on both sides")
+        _check_groups(name, *groups)
+        return sp.Expr.__new__(cls, Str(name), *groups)
 
     @property
     def family(self) -> str:
         return self.args[0].name
+
+    @property
+    def first(self) -> sp.Tuple:
+        return self.args[1]
+
+    @property
+    def second(self) -> sp.Tuple:
+        return self.args[2]
+
+    @property
+    def given(self) -> sp.Tuple:
+        return self.args[3]
 
     @property
     def free_symbols(self):
@@ -541,10 +591,64 @@ class MutualInfo(Functional):
         return self
 
     def _latex(self, printer) -> str:
-        return rf"I_{{{family_latex(self.family)}}}\left({self.args[1].name.upper()}; {self.args[2].name.upper()}\right)"
+        inner = f"{_group_latex(self.first)}; {_group_latex(self.second)}"
+        if self.given:
+            inner += rf" \mid {_group_latex(self.given)}"
+        return rf"I_{{{family_latex(self.family)}}}\left({inner}\right)"
 
     def _sympystr(self, printer) -> str:
-        return f"I_{self.family}({self.args[1].name}; {self.args[2].name})"
+        inner = f"{', '.join(x.name for x in self.first)}; {', '.join(x.name for x in self.second)}"
+        if self.given:
+            inner += " | " + ", ".join(x.name for x in self.given)
+        return f"I_{self.family}({inner})"
+
+
+class FamilyEntropy(Functional):
+    """``H_p(A | C)``: the joint entropy of a group of variables of family ``p``, given another.
+
+    Unlike ``ShannonEntropy(p.law(z, given=x))`` (the entropy of one
+    conditional law, at a fixed x), the given variables here are random and
+    averaged over: H(Y | X) = -E_{x, y}[log p(y | x)].
+    """
+
+    def __new__(cls, family: str, variables, given=()):
+        name = _name(family)
+        groups = (_labels(variables), _labels(given) if given != () else sp.Tuple())
+        if not groups[0]:
+            raise TypeError("H(A) needs at least one variable")
+        _check_groups(name, *groups)
+        return sp.Expr.__new__(cls, Str(name), *groups)
+
+    @property
+    def family(self) -> str:
+        return self.args[0].name
+
+    @property
+    def variables(self) -> sp.Tuple:
+        return self.args[1]
+
+    @property
+    def given(self) -> sp.Tuple:
+        return self.args[2]
+
+    @property
+    def free_symbols(self):
+        return {INSTANCE}
+
+    def doit(self, **hints):
+        return self
+
+    def _latex(self, printer) -> str:
+        inner = _group_latex(self.variables)
+        if self.given:
+            inner += rf" \mid {_group_latex(self.given)}"
+        return rf"H_{{{family_latex(self.family)}}}\left({inner}\right)"
+
+    def _sympystr(self, printer) -> str:
+        inner = ", ".join(x.name for x in self.variables)
+        if self.given:
+            inner += " | " + ", ".join(x.name for x in self.given)
+        return f"H_{self.family}({inner})"
 
 
 class JSD(Functional):

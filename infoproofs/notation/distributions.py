@@ -20,6 +20,7 @@ __all__ = [
     "Normal",
     "IsoNormal",
     "DiagNormal",
+    "MultivariateNormal",
     "Laplace",
     "Exponential",
     "Uniform",
@@ -199,6 +200,86 @@ class DiagNormal(ContinuousDistribution):
             rf"\mathcal{{N}}\left(({means})^\top, "
             rf"\operatorname{{diag}}({variances})\right)"
         )
+
+
+class MultivariateNormal(ContinuousDistribution):
+    """N(mu, Sigma) with a full covariance.
+
+    Either explicit (``mean`` a list or column ``Matrix``, ``cov`` a square
+    ``Matrix`` with symbolic entries: the engine can then derive closed forms
+    for that concrete d), or of unspecified size (``RealVector`` and
+    ``SPDMatrix`` of dimension d: checked numerically on random instances).
+    The log-density's argument is a ``Tuple`` of coordinate symbols in the
+    explicit case and a vector symbol otherwise.
+    """
+
+    param_names = ("mean", "cov")
+    latex_name = r"\mathcal{N}"
+    short_name = "MVN"
+
+    def __new__(cls, mean, cov):
+        if isinstance(mean, (list, tuple)):
+            mean = sp.ImmutableMatrix(mean)
+        if isinstance(cov, (list, tuple)):
+            cov = sp.ImmutableMatrix(cov)
+        if isinstance(mean, sp.MatrixBase):
+            mean = sp.ImmutableMatrix(mean)
+        if isinstance(cov, sp.MatrixBase):
+            cov = sp.ImmutableMatrix(cov)
+        if not (isinstance(mean, sp.MatrixExpr) or isinstance(mean, sp.ImmutableMatrix)):
+            raise TypeError("MultivariateNormal needs a mean vector")
+        if mean.shape[1] != 1 or cov.shape[0] != cov.shape[1] or cov.shape[0] != mean.shape[0]:
+            raise TypeError(f"MultivariateNormal: mean {mean.shape} and covariance {cov.shape} do not match")
+        if isinstance(cov, sp.ImmutableMatrix) and cov != cov.T:
+            raise TypeError("MultivariateNormal: the covariance must be symmetric")
+        return sp.Basic.__new__(cls, mean, cov)
+
+    @property
+    def mean(self):
+        return self.args[0]
+
+    @property
+    def cov(self):
+        return self.args[1]
+
+    @property
+    def dim(self):  # type: ignore[override]
+        return sp.sympify(self.args[0].shape[0])
+
+    @property
+    def explicit(self) -> bool:
+        """True when the entries are explicit (a concrete d): the symbolic engine can expand it."""
+        return isinstance(self.mean, sp.ImmutableMatrix) and isinstance(self.cov, sp.ImmutableMatrix)
+
+    def constraints(self):
+        if not self.explicit:
+            return []  # SPDMatrix is positive definite by construction
+        n = self.cov.shape[0]
+        return [sp.StrictGreaterThan(self.cov[:k, :k].det(), 0) for k in range(1, n + 1)]
+
+    def log_density(self, x):
+        d = self.dim
+        if self.explicit:
+            coords = sp.ImmutableMatrix(list(x))
+            diff = coords - self.mean
+            det = sp.factor(self.cov.det())
+            quad = sp.expand((diff.T * self.cov.adjugate() * diff)[0, 0]) / det
+            return -d * sp.log(2 * sp.pi) / 2 - sp.log(det) / 2 - quad / 2
+        from .matrices import QuadraticForm
+
+        return (
+            -d * sp.log(2 * sp.pi) / 2 - sp.log(sp.Determinant(self.cov)) / 2
+            - QuadraticForm(x - self.mean, sp.Inverse(self.cov)) / 2
+        )
+
+    def _latex(self, printer):
+        def show(m):
+            if not isinstance(m, sp.ImmutableMatrix):
+                return printer._print(m)
+            rows = r" \\ ".join(" & ".join(printer._print(v) for v in m.row(i)) for i in range(m.rows))
+            return rf"\left(\begin{{smallmatrix}}{rows}\end{{smallmatrix}}\right)"
+
+        return rf"\mathcal{{N}}\left({show(self.mean)}, {show(self.cov)}\right)"
 
 
 @_registered("Laplace")

@@ -46,6 +46,9 @@ class Domain:
     integer: bool = False
     sample_lo: float = -4.0
     sample_hi: float = 4.0
+    # How the domain reads in LaTeX, with {symbol} for the symbol; None: from the bounds.
+    # "" hides it (the seed of a random instance is a device of the checker, not an assumption).
+    latex_form: str | None = None
 
     def assumptions(self) -> dict[str, bool]:
         found: dict[str, bool] = {"real": True}
@@ -79,6 +82,8 @@ class Domain:
         return f"{symbol} in ({_fmt(self.lo)}, {_fmt(self.hi)})"
 
     def latex(self, symbol: str) -> str:
+        if self.latex_form is not None:
+            return self.latex_form.replace("{symbol}", symbol)
         if self.integer:
             return rf"{symbol} \in \mathbb{{Z}}_{{>0}}"
         if self.lo is None and self.hi is None:

@@ -20,6 +20,7 @@ __all__ = [
     "Functional",
     "Expectation",
     "E",
+    "bound_symbols",
     "LogDensity",
     "Entropy",
     "DiffEntropy",
@@ -75,6 +76,8 @@ class Expectation(Functional):
     def __new__(cls, integrand, var: sp.Symbol, dist: Distribution):
         if not isinstance(dist, Distribution):
             raise TypeError(f"expectation needs a Distribution, got {dist!r}")
+        if isinstance(var, (list, tuple)):
+            var = sp.Tuple(*var)
         return super().__new__(cls, sp.sympify(integrand), var, dist)
 
     @property
@@ -90,8 +93,13 @@ class Expectation(Functional):
         return self.args[2]
 
     @property
+    def bound(self) -> tuple[sp.Symbol, ...]:
+        """The bound coordinates: one symbol, or a ``Tuple`` of them for a vector law."""
+        return bound_symbols(self.var)
+
+    @property
     def free_symbols(self):
-        return (self.integrand.free_symbols - {self.var}) | self.dist.free_symbols
+        return (self.integrand.free_symbols - set(self.bound)) | self.dist.free_symbols
 
     def _latex(self, printer) -> str:
         return (
@@ -104,6 +112,11 @@ class Expectation(Functional):
 
 
 E = Expectation
+
+
+def bound_symbols(var) -> tuple[sp.Symbol, ...]:
+    """The symbols bound by an expectation's variable (a symbol or a Tuple of symbols)."""
+    return tuple(var) if isinstance(var, sp.Tuple) else (var,)
 
 
 class LogDensity(sp.Expr):

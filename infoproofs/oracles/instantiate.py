@@ -35,6 +35,7 @@ from ..notation.abstract import (
     JSD,
     AbstractFunction,
     Density,
+    FamilyEntropy,
     FunctionValue,
     Law,
     MixtureLaw,
@@ -231,7 +232,7 @@ def _names_used(exprs) -> set[str]:
         for e in sp.preorder_traversal(expr):
             if isinstance(e, (Density, Law)):
                 used.add(e.family)
-            elif isinstance(e, MutualInfo):
+            elif isinstance(e, (MutualInfo, FamilyEntropy)):
                 used.add(e.family)
             elif isinstance(e, AbstractFunction):
                 used.add(e.name)
@@ -326,17 +327,38 @@ def _entropy(h: ShannonEntropy, env: dict) -> mp.mpf:
     return -_law_expectation(h.law, logp, env)
 
 
+def _cells(inst: Instance, labels: list[str]):
+    """Every joint value (label -> index) of ``labels`` over their supports."""
+    for index in itertools.product(*[range(inst.size(label)) for label in labels]):
+        yield dict(zip(labels, index))
+
+
 @numeric_evaluator(MutualInfo)
 def _mutual_info(m: MutualInfo, env: dict) -> mp.mpf:
+    """sum over (a, b, c) of p(a, b, c) log[p(a, b, c) p(c) / (p(a, c) p(b, c))], from the table."""
     inst = _instance(env)
-    a, b = m.args[1].name, m.args[2].name
+    a, b, c = ([label.name for label in group] for group in (m.first, m.second, m.given))
     total = []
-    for i in range(inst.size(a)):
-        for j in range(inst.size(b)):
-            pij = inst.probability(m.family, {a: i, b: j})
-            pi = inst.probability(m.family, {a: i})
-            pj = inst.probability(m.family, {b: j})
-            total.append(pij * (mp.log(pij) - mp.log(pi) - mp.log(pj)))
+    for cell in _cells(inst, a + b + c):
+
+        def prob(labels: list[str], cell=cell) -> mp.mpf:
+            return inst.probability(m.family, {k: cell[k] for k in labels}) if labels else mp.mpf(1)
+
+        pabc = prob(a + b + c)
+        total.append(pabc * (mp.log(pabc) + mp.log(prob(c)) - mp.log(prob(a + c)) - mp.log(prob(b + c))))
+    return mp.fsum(total)
+
+
+@numeric_evaluator(FamilyEntropy)
+def _family_entropy(h: FamilyEntropy, env: dict) -> mp.mpf:
+    """-sum over (a, c) of p(a, c) log[p(a, c) / p(c)], from the table."""
+    inst = _instance(env)
+    a, c = [label.name for label in h.variables], [label.name for label in h.given]
+    total = []
+    for cell in _cells(inst, a + c):
+        pac = inst.probability(h.family, {k: cell[k] for k in a + c})
+        pc = inst.probability(h.family, {k: cell[k] for k in c}) if c else mp.mpf(1)
+        total.append(-pac * (mp.log(pac) - mp.log(pc)))
     return mp.fsum(total)
 
 

@@ -31,7 +31,9 @@ from ..notation.functionals import Functional
 # ``instantiate`` registers their evaluators, which build a random finite
 # instance (Dirichlet tables) from the drawn seed symbol ``omega_``; a
 # counterexample is completed with that instance's description below.
+# ``random_matrices`` does the same for covariance matrices of unspecified size.
 from . import instantiate as _instantiate
+from . import random_matrices as _random_matrices
 from .numeric_eval import InvalidParameters, NotEvaluable, numeric_value, truth
 
 __all__ = ["NumericOutcome", "numeric_check", "DEFAULT_DPS"]
@@ -193,6 +195,8 @@ def numeric_check(
 
     if INSTANCE.name in found:
         for key, value in _instantiate.describe_instance(found[INSTANCE.name], dps, lhs, rhs).items():
+            counterexample[f"{INSTANCE.name}: {key}"] = value
+        for key, value in _random_matrices.describe_matrices(found[INSTANCE.name], found, dps, lhs, rhs).items():
             counterexample[f"{INSTANCE.name}: {key}"] = value
     return NumericOutcome(
         "refuted",

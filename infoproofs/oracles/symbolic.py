@@ -59,7 +59,7 @@ def prove_step(
 ) -> SymbolicOutcome:
     """Try to prove ``lhs relation rhs``; runs in the worker process."""
     rel = Relation.parse(relation)
-    set_domain_facts(domains)
+    set_domain_facts(domains, assumptions)
     ctx = RuleContext(lhs, rhs, rel, {**params, "_domains": domains}, assumptions)
     attempts: list[str] = []
     rule = get_rule(rule_name)

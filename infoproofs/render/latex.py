@@ -6,6 +6,7 @@ import sympy as sp
 
 from ..derivation import Derivation
 from ..notation.domains import domain_of
+from ..notation.matrices import random_matrices_in
 
 __all__ = ["latex_expr", "derivation_latex", "standalone"]
 
@@ -25,8 +26,11 @@ def _assumption_line(d: Derivation) -> str:
     parts = []
     for sym in sorted(d.free_symbols(), key=lambda s: s.name):
         domain = d.domains.get(sym) or domain_of(sym)
-        if domain is not None:
+        if domain is not None and domain.latex(sp.latex(sym)):
             parts.append(domain.latex(sp.latex(sym)))
+    exprs = [d.start, *(step.expr for step in d.steps)]
+    for matrix in sorted(random_matrices_in(*exprs), key=lambda m: m.name):
+        parts.append(matrix.latex_domain())
     parts += [sp.latex(a) for a in d.assumptions]
     return ", ".join(parts)
 

@@ -27,6 +27,7 @@ from ..notation.abstract import (
     JSD,
     AbstractFunction,
     Density,
+    FamilyEntropy,
     Label,
     Law,
     MixtureLaw,
@@ -102,7 +103,8 @@ def _as_is(f):
 
 for _kind, _types in (
     (KL, (Law, Law)), (KL, (Law, MixtureLaw)), (KL, (MixtureLaw, Law)), (KL, (MixtureLaw, MixtureLaw)),
-    (ShannonEntropy, (Law,)), (ShannonEntropy, (MixtureLaw,)), (JSD, (Law, Law)), (MutualInfo, ()), (SumOver, ()),
+    (ShannonEntropy, (Law,)), (ShannonEntropy, (MixtureLaw,)), (JSD, (Law, Law)), (MutualInfo, ()), (FamilyEntropy, ()),
+    (SumOver, ()),
 ):
     register_closed_form(_kind, *_types)(_as_is)
 
@@ -160,6 +162,28 @@ def _law_density(law, v) -> sp.Expr:
     return law.density_at(v)
 
 
+def _conditional(name: str, outcomes, given) -> Density:
+    order = _order(name)
+    key = lambda p: order.index(p[0].name)  # noqa: E731
+    return Density(name, sorted(outcomes, key=key), sorted(given, key=key))
+
+
+def _nested(name: str, labels, body) -> sp.Expr:
+    """E over the joint law of ``labels`` (in that order) of ``body(values)``, as nested expectations.
+
+    E_{v1 ~ p(v1)} E_{v2 ~ p(v2 | v1)} ... [body]: the joint law written
+    through the chain rule, so that linearity and the finite-sum normal form
+    apply to it like to any other expectation.
+    """
+    bound = [(label, _bound(label)) for label in labels]
+    inner = body({label.name: v for label, v in bound})
+    for k in reversed(range(len(bound))):
+        label, v = bound[k]
+        given = sorted(bound[:k], key=lambda pair: _order(name).index(pair[0].name))
+        inner = Expectation(inner, v, Law(name, [label], given))
+    return inner
+
+
 def _unfold(f: sp.Expr) -> sp.Expr:
     if isinstance(f, KL) and isinstance(f.p, _ABSTRACT) and isinstance(f.q, _ABSTRACT):
         v = _bound(f.p.label)
@@ -171,17 +195,32 @@ def _unfold(f: sp.Expr) -> sp.Expr:
         m = MixtureLaw(*f.args)
         return (KL(f.args[0], m) + KL(f.args[1], m)) / 2
     if isinstance(f, MutualInfo):
-        a, b = f.args[1], f.args[2]
-        v = _bound(a)
-        return Expectation(
-            KL(Law(f.family, [b], [(a, v)]), Law(f.family, [b])), v, Law(f.family, [a])
-        )
+        # I(A; B | C) = E_{c, a, b}[log p(b | a, c) - log p(b | c)]; for I(X; Z) this is
+        # E_{x ~ q(x)}[KL(q(z | x) || q(z))] with the KL unfolded.
+        name, a, b, c = f.family, list(f.first), list(f.second), list(f.given)
+
+        def ratio(values):
+            pick = lambda labels: [(label, values[label.name]) for label in labels]  # noqa: E731
+            return sp.log(_conditional(name, pick(b), pick(a) + pick(c))) - sp.log(_conditional(name, pick(b), pick(c)))
+
+        return _nested(name, c + a + b, ratio)
+    if isinstance(f, FamilyEntropy):
+        name, a, c = f.family, list(f.variables), list(f.given)
+
+        def log_conditional(values):
+            pick = lambda labels: [(label, values[label.name]) for label in labels]  # noqa: E731
+            return sp.log(_conditional(name, pick(a), pick(c)))
+
+        return -_nested(name, c + a, log_conditional)
     return f
+
+
+_UNFOLDABLE = (KL, ShannonEntropy, JSD, MutualInfo, FamilyEntropy)
 
 
 def unfold_abstract(expr: sp.Expr) -> sp.Expr:
     for _ in range(6):
-        new = expr.replace(lambda e: isinstance(e, (KL, ShannonEntropy, JSD, MutualInfo)), _unfold)
+        new = expr.replace(lambda e: isinstance(e, _UNFOLDABLE), _unfold)
         if new == expr:
             break
         expr = new
@@ -390,20 +429,21 @@ def _uniform_rule(ctx: RuleContext) -> RuleOutcome:
 
 @rule(
     "definition of entropy (finite support)",
-    "H(q) = -E_{z~q}[log q(z)]",
+    "H(q) = -E_{z~q}[log q(z)]; H_p(A | C) = -E_{c, a}[log p(a | c)]",
     side_conditions=(POSITIVE_TABLES,),
 )
 def _entropy_def(ctx: RuleContext) -> RuleOutcome:
-    return _both(ctx, _only(ShannonEntropy))
+    return _both(ctx, lambda e: canonical_densities(_only((ShannonEntropy, FamilyEntropy))(e)))
 
 
 @rule(
     "definition of mutual information (finite support)",
-    "I_q(X; Z) = E_{x~q(x)}[KL(q(z | x) || q(z))]",
+    "I_q(X; Z) = E_{x~q(x)}[KL(q(z | x) || q(z))]; I_p(A; B | C) = E_{c, a, b}[log p(b | a, c) - log p(b | c)]",
     side_conditions=(POSITIVE_TABLES,),
 )
 def _mi_def(ctx: RuleContext) -> RuleOutcome:
-    return _both(ctx, _only(MutualInfo))
+    # the KL inside E_x[KL(q(z|x) || q(z))] is unfolded too, so both forms of the definition match
+    return _both(ctx, lambda e: canonical_densities(_only(KL)(_only(MutualInfo)(e))))
 
 
 @rule(

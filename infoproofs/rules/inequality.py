@@ -15,7 +15,7 @@ import sympy as sp
 from ..derivation import Relation
 from ..engine.derive import evaluate
 from .registry import RuleContext, RuleOutcome, rule
-from .tools import hide_domain_facts, is_zero, nonnegative
+from .tools import hide_domain_facts, is_zero, nonnegative, nonnegative_from_facts
 
 INEQ = (Relation.LE, Relation.GE, Relation.LT, Relation.GT)
 
@@ -60,11 +60,14 @@ def _gibbs(ctx: RuleContext) -> RuleOutcome:
 
 @rule(
     "sign of the residual",
-    "the residual is non-negative by the symbols' assumptions alone",
+    "the residual is non-negative by the symbols' domains and the derivation's assumptions alone",
     relations=INEQ,
 )
 def _sign(ctx: RuleContext) -> RuleOutcome:
-    r = sp.simplify(evaluate(residual(ctx)))
+    raw = evaluate(residual(ctx))
+    r = sp.simplify(raw)
     if nonnegative(r, strict=ctx.relation.strict):
         return RuleOutcome.proved()
+    if any(nonnegative_from_facts(form, strict=ctx.relation.strict) for form in (raw, r)):
+        return RuleOutcome.proved("from the positivity facts of the domains and assumptions")
     return RuleOutcome.unknown(f"could not establish the sign of {r}")

@@ -7,7 +7,8 @@
   ``KL(Bern(p) || Bern(q)) = p phi(q/p) + (1 - p) phi((1 - q)/(1 - p))``.
 * "min and max under the assumptions": resolve ``Min``/``Max`` whose order
   follows, by transitivity, from the derivation's extra assumptions (the
-  regime of reverse water-filling, say), then compare the sides by algebra.
+  regime of reverse water-filling, say) or whose difference is shown
+  non-negative from them, then compare the sides by algebra.
 * "geometric series": evaluate ``Sum(a r**k, ...)`` with SymPy and pick the
   branch of the result that the symbols' domains decide (``|r| < 1``).
 
@@ -64,7 +65,7 @@ def _order(assumptions: tuple[sp.Basic, ...]) -> set[tuple[sp.Expr, sp.Expr]]:
 
 def _resolve_extrema(expr: sp.Expr, order: set[tuple[sp.Expr, sp.Expr]]) -> sp.Expr:
     def below(u, v) -> bool:
-        return u == v or (u, v) in order
+        return u == v or (u, v) in order or tools.nonnegative_from_facts(v - u)
 
     def pick(e):
         args = list(e.args)
@@ -80,7 +81,7 @@ def _resolve_extrema(expr: sp.Expr, order: set[tuple[sp.Expr, sp.Expr]]) -> sp.E
 
 @rule(
     "min and max under the assumptions",
-    "min(u, v) = u and max(u, v) = v when u <= v follows from the assumptions (by transitivity)",
+    "min(u, v) = u and max(u, v) = v when u <= v follows from the assumptions (by transitivity or sign)",
     side_conditions=("the derivation's assumptions fix the order",),
 )
 def _extrema(ctx: RuleContext) -> RuleOutcome:

@@ -15,7 +15,7 @@ import sympy as sp
 from ..engine.expectation import apply_linearity
 from ..notation.functionals import Expectation, Functional, LogDensity
 
-__all__ = ["is_zero", "opaque", "equivalent", "nonnegative", "LogGap"]
+__all__ = ["is_zero", "opaque", "equivalent", "nonnegative", "nonnegative_from_facts", "LogGap"]
 
 _CANON = sp.Symbol("xi_", real=True)
 
@@ -56,15 +56,25 @@ _POSITIVE: contextvars.ContextVar[tuple[sp.Expr, ...]] = contextvars.ContextVar(
 _BOUNDS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("bounds", default=None)
 
 
-def set_domain_facts(domains: dict[sp.Symbol, tuple]) -> None:
-    """Record the positive expressions implied by open-interval domains."""
+def set_domain_facts(domains: dict[sp.Symbol, tuple], assumptions: tuple = ()) -> None:
+    """Record the positive expressions implied by open-interval domains and strict assumptions.
+
+    A step is claimed only where its derivation's assumptions hold, so an
+    assumption ``c^2 < a b`` makes ``a b - c^2`` a positive fact (the numeric
+    oracle draws only points that satisfy it, too).
+    """
     facts = []
     for sym, (lo, hi) in domains.items():
         if hi is not None:
             facts.append(sp.nsimplify(hi) - sym)
         if lo is not None and lo != 0:
             facts.append(sym - sp.nsimplify(lo))
-    _POSITIVE.set(tuple(facts))
+    for assumption in assumptions:
+        if isinstance(assumption, sp.StrictLessThan):
+            facts.append(sp.expand(assumption.rhs - assumption.lhs))
+        elif isinstance(assumption, sp.StrictGreaterThan):
+            facts.append(sp.expand(assumption.lhs - assumption.rhs))
+    _POSITIVE.set(tuple(f for f in facts if not f.is_Number))
     _BOUNDS.set(dict(domains))
 
 
@@ -164,7 +174,9 @@ def _normal_form(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Basic, sp.Expr]]:
             continue
         e = expectations[0]
         coeff = sp.Mul(*[f for f in factors if f is not e])
-        integrand = e.integrand.xreplace({e.var: _CANON})
+        bound = e.bound
+        canon = [_CANON] if len(bound) == 1 else [sp.Symbol(f"xi_{i}_", real=True) for i in range(len(bound))]
+        integrand = e.integrand.xreplace(dict(zip(bound, canon)))
         groups[e.dist] = groups.get(e.dist, sp.Integer(0)) + coeff * integrand
     return rest, groups
 
@@ -250,3 +262,43 @@ def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
     if kind is None:
         return False
     return kind == "pos" if strict else True
+
+
+def nonnegative_from_facts(expr: sp.Expr, strict: bool = False, _depth: int = 0) -> bool:
+    """expr >= 0 (> 0 if strict) from the positivity facts of the step being checked.
+
+    The facts are the symbols' open domains and the derivation's strict
+    assumptions (``D < sigma^2`` makes ``sigma^2 - D`` a positive atom).  Shown
+    either directly, or for ``c log w`` through the sign of ``w - 1``:
+    ``log(sigma^2 / D) > 0`` because ``sigma^2 / D - 1 = (sigma^2 - D) / D > 0``.
+    """
+    expr = sp.sympify(expr)
+    candidates = [expr, sp.factor(sp.together(expr))]
+    try:
+        candidates.append(sp.logcombine(expr))
+    except (TypeError, ValueError):
+        pass
+    for candidate in candidates:
+        if nonnegative(hide_domain_facts(candidate), strict=strict):
+            return True
+        if candidate.is_Add and _depth < 2:
+            # a sum of terms each shown >= 0, at least one > 0 when strict
+            terms = candidate.args
+            if all(nonnegative_from_facts(t, _depth=_depth + 1) for t in terms) and (
+                not strict or any(nonnegative_from_facts(t, True, _depth + 1) for t in terms)
+            ):
+                return True
+            continue
+        coeff, rest = candidate.as_independent(sp.log, as_Add=False)
+        if not isinstance(rest, sp.log):
+            continue
+        gap_above_one = sp.factor(sp.together(rest.args[0] - 1))
+        if nonnegative(hide_domain_facts(coeff), strict=strict) and nonnegative(
+            hide_domain_facts(gap_above_one), strict=strict
+        ):
+            return True
+        if nonnegative(hide_domain_facts(-coeff), strict=strict) and nonnegative(
+            hide_domain_facts(-gap_above_one), strict=strict
+        ):
+            return True
+    return False

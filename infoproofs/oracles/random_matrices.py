@@ -1,0 +1,293 @@
+"""Multivariate Gaussians and matrices of unspecified size, evaluated with mpmath.
+
+Two things are evaluated here, both from definitions and never from a
+closed form the symbolic engine derived:
+
+* **Random instances of matrix symbols.**  For a drawn seed (``INSTANCE``)
+  and dimension d, an ``SPDMatrix`` becomes ``Q diag(lambda) Q^T`` with Q a
+  random orthogonal matrix and eigenvalues log-uniform in [0.1, 10] (so
+  both well- and poorly-conditioned covariances occur); a ``RealVector``
+  gets normal entries of scale 1.5.  Matrix expressions (sums, products,
+  inverses, transposes, traces, determinants, quadratic forms) are then
+  evaluated with mpmath matrices at the working precision.
+* **Expectations under N(mu, Sigma)** by tensor Gauss-Hermite quadrature in
+  the whitened coordinates x = mu + L z (L the Cholesky factor), at two
+  orders that must agree.  Gaussian log-ratios are quadratic in x, so both
+  rules are exact for them; the agreement test guards other integrands.
+  The log-density itself is computed here from its definition,
+  -d/2 log 2 pi - 1/2 log det Sigma - 1/2 (x - mu)^T Sigma^-1 (x - mu),
+  with a Cholesky solve: not from the SymPy expression the engine expands.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import itertools
+from collections.abc import Callable
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from ..notation.abstract import INSTANCE
+from ..notation.distributions import MultivariateNormal
+from ..notation.functionals import KL, CrossEntropy, DiffEntropy, Expectation, LogDensity, bound_symbols
+from ..notation.matrices import QuadraticForm, RealVector, SPDMatrix, random_matrices_in
+from .numeric_eval import (
+    NUMERIC_EVALUATORS,
+    InvalidParameters,
+    NotEvaluable,
+    hermite_rule,
+    numeric_evaluator,
+    numeric_value,
+)
+
+__all__ = ["matrix_value", "gaussian_vector_expectation", "describe_matrices", "EIGENVALUE_RANGE"]
+
+EIGENVALUE_RANGE = (0.1, 10.0)
+MAX_DIMENSION = 8
+
+
+def _rng(seed: int, *parts: object) -> np.random.Generator:
+    tag = int.from_bytes(hashlib.sha256("\x00".join(map(str, parts)).encode()).digest()[:8], "little")
+    return np.random.default_rng([int(seed) & 0xFFFFFFFF, tag])
+
+
+def _dimension(value: sp.Expr, env: dict) -> int:
+    d = numeric_value(sp.sympify(value), env)
+    if d != int(d) or d < 1:
+        raise InvalidParameters(f"dimension {value} = {d} is not a positive integer")
+    if d > MAX_DIMENSION:
+        raise NotEvaluable(f"dimension {int(d)} is above the {MAX_DIMENSION} this oracle integrates over")
+    return int(d)
+
+
+@functools.lru_cache(maxsize=512)
+def _instance_matrix(kind: str, name: str, seed: int, d: int, dps: int) -> mp.matrix:
+    rng = _rng(seed, kind, name, d)
+    with mp.workdps(dps + 10):
+        if kind == "vector":
+            return mp.matrix([[mp.mpf(float(v))] for v in rng.normal(0.0, 1.5, size=d)])
+        q, r = np.linalg.qr(rng.normal(size=(d, d)))
+        q = q * np.sign(np.diag(r))  # Haar-distributed orthogonal matrix
+        lo, hi = np.log(EIGENVALUE_RANGE[0]), np.log(EIGENVALUE_RANGE[1])
+        eigenvalues = np.exp(rng.uniform(lo, hi, size=d))
+        Q = mp.matrix(q.tolist())
+        sigma = Q * mp.diag([mp.mpf(float(v)) for v in eigenvalues]) * Q.T
+        return (sigma + sigma.T) / 2
+
+
+def _instanced(sym: sp.MatrixSymbol, env: dict) -> mp.matrix:
+    try:
+        seed = int(env[INSTANCE])
+    except KeyError:
+        raise NotEvaluable(f"no instance seed drawn for the matrix {sym.name}") from None
+    d = _dimension(sym.shape[0], env)
+    kind = "spd" if isinstance(sym, SPDMatrix) else "vector"
+    return _instance_matrix(kind, sym.name, seed, d, mp.mp.dps)
+
+
+def matrix_value(expr: sp.Basic, env: dict) -> mp.matrix:
+    """An mpmath matrix for a SymPy matrix expression at the point ``env``."""
+    if isinstance(expr, (SPDMatrix, RealVector)):
+        return _instanced(expr, env)
+    if isinstance(expr, sp.MatrixBase):
+        return mp.matrix([[numeric_value(expr[i, j], env) for j in range(expr.shape[1])] for i in range(expr.shape[0])])
+    if isinstance(expr, sp.MatAdd):
+        parts = [matrix_value(a, env) for a in expr.args]
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+    if isinstance(expr, sp.MatMul):
+        scalar = mp.mpf(1)
+        product = None
+        for a in expr.args:
+            if isinstance(a, sp.MatrixExpr) or isinstance(a, sp.MatrixBase):
+                value = matrix_value(a, env)
+                product = value if product is None else product * value
+            else:
+                scalar *= numeric_value(a, env)
+        if product is None:
+            raise NotEvaluable("a matrix product without a matrix")
+        return product * scalar
+    if isinstance(expr, sp.Inverse):
+        inner = matrix_value(expr.arg, env)
+        if mp.det(inner) == 0:
+            raise InvalidParameters("singular matrix")
+        return mp.inverse(inner)
+    if isinstance(expr, sp.Transpose):
+        return matrix_value(expr.arg, env).T
+    if isinstance(expr, sp.Identity):
+        return mp.eye(_dimension(expr.shape[0], env))
+    if isinstance(expr, sp.ZeroMatrix):
+        return mp.zeros(_dimension(expr.shape[0], env), _dimension(expr.shape[1], env))
+    if isinstance(expr, sp.MatPow) and expr.exp.is_Integer:
+        base = matrix_value(expr.base, env)
+        return base ** int(expr.exp)
+    raise NotEvaluable(f"cannot evaluate the matrix expression {type(expr).__name__}")
+
+
+@numeric_evaluator(sp.Trace)
+def _trace(e: sp.Trace, env: dict) -> mp.mpf:
+    m = matrix_value(e.arg, env)
+    return mp.fsum(m[i, i] for i in range(m.rows))
+
+
+@numeric_evaluator(sp.Determinant)
+def _determinant(e: sp.Determinant, env: dict) -> mp.mpf:
+    return mp.det(matrix_value(e.arg, env))
+
+
+@numeric_evaluator(QuadraticForm)
+def _quadratic_form(e: QuadraticForm, env: dict) -> mp.mpf:
+    v, a = matrix_value(e.args[0], env), matrix_value(e.args[1], env)
+    return (v.T * a * v)[0, 0]
+
+
+# ---- N(mu, Sigma) ----------------------------------------------------------------
+
+
+class _Gaussian:
+    """mean, Cholesky factor and log-density of one N(mu, Sigma) at one point."""
+
+    def __init__(self, dist: MultivariateNormal, env: dict):
+        self.mean = matrix_value(dist.mean, env)
+        cov = matrix_value(dist.cov, env)
+        self.d = cov.rows
+        if self.d > MAX_DIMENSION:
+            raise NotEvaluable(f"dimension {self.d} is above the {MAX_DIMENSION} this oracle integrates over")
+        try:
+            self.chol = mp.cholesky(cov)
+        except ValueError:
+            raise InvalidParameters("the covariance is not positive definite at this point") from None
+        self.log_det = 2 * mp.fsum(mp.log(self.chol[i, i]) for i in range(self.d))
+
+    def log_density(self, x: mp.matrix) -> mp.mpf:
+        r = x - self.mean
+        y: list[mp.mpf] = []
+        for i in range(self.d):  # forward substitution: L y = x - mu
+            y.append((r[i] - mp.fsum(self.chol[i, k] * y[k] for k in range(i))) / self.chol[i, i])
+        quad = mp.fsum(v**2 for v in y)
+        return -self.d * mp.log(2 * mp.pi) / 2 - self.log_det / 2 - quad / 2
+
+
+# (coarse, fine) Gauss-Hermite orders per coordinate, the first whose fine tensor rule has at most
+# 300 nodes; from d = 5 on, orders 2 and 3 (still exact for the quadratic Gaussian log-ratios).
+_ORDER_PAIRS = ((16, 28), (8, 12), (4, 6), (3, 4), (2, 3))
+_MAX_NODES = 300
+
+
+def _orders(d: int) -> tuple[int, int]:
+    for coarse, fine in _ORDER_PAIRS:
+        if fine**d <= _MAX_NODES:
+            return coarse, fine
+    return 2, 3
+
+
+def gaussian_vector_expectation(gauss: _Gaussian, f: Callable[[mp.matrix], mp.mpf]) -> mp.mpf:
+    """E f(x) for x ~ N(mu, Sigma) by tensor Gauss-Hermite in whitened coordinates."""
+    estimates = []
+    for n in _orders(gauss.d):
+        nodes, weights = hermite_rule(n, mp.mp.dps)
+        total = []
+        for index in itertools.product(range(n), repeat=gauss.d):
+            z = mp.matrix([nodes[i] for i in index])
+            w = mp.fprod(weights[i] for i in index)
+            total.append(w * f(gauss.mean + gauss.chol * z))
+        estimates.append(mp.fsum(total))
+    coarse, fine = estimates
+    scale = max(abs(coarse), abs(fine), mp.mpf(1))
+    if abs(coarse - fine) > scale * mp.mpf(10) ** (-(mp.mp.dps - 12)):
+        raise NotEvaluable("Gauss-Hermite quadrature over N(mu, Sigma) did not converge")
+    return fine
+
+
+def _gaussian(dist: MultivariateNormal, env: dict) -> _Gaussian:
+    return _Gaussian(dist, env)
+
+
+def _vector_of(var: sp.Basic, env: dict) -> mp.matrix:
+    return mp.matrix([numeric_value(v, env) for v in bound_symbols(var)])
+
+
+_base_expectation = NUMERIC_EVALUATORS[Expectation]
+_base_log_density = NUMERIC_EVALUATORS[LogDensity]
+_base_kl = NUMERIC_EVALUATORS[KL]
+_base_cross_entropy = NUMERIC_EVALUATORS[CrossEntropy]
+_base_diff_entropy = NUMERIC_EVALUATORS[DiffEntropy]
+
+
+@numeric_evaluator(Expectation)
+def _expectation(e: Expectation, env: dict) -> mp.mpf:
+    if not isinstance(e.dist, MultivariateNormal):
+        return _base_expectation(e, env)
+    coords = bound_symbols(e.var)
+    gauss = _gaussian(e.dist, env)
+    if len(coords) != gauss.d:
+        raise NotEvaluable(f"{len(coords)} bound coordinates for a {gauss.d}-dimensional law")
+
+    def integrand(x: mp.matrix) -> mp.mpf:
+        return numeric_value(e.integrand, {**env, **{c: x[i] for i, c in enumerate(coords)}})
+
+    return gaussian_vector_expectation(gauss, integrand)
+
+
+@numeric_evaluator(LogDensity)
+def _log_density(e: LogDensity, env: dict) -> mp.mpf:
+    if not isinstance(e.dist, MultivariateNormal):
+        return _base_log_density(e, env)
+    return _gaussian(e.dist, env).log_density(_vector_of(e.var, env))
+
+
+def _both_gaussian(p, q) -> bool:
+    return isinstance(p, MultivariateNormal) and isinstance(q, MultivariateNormal)
+
+
+@numeric_evaluator(KL)
+def _kl(f: KL, env: dict) -> mp.mpf:
+    p, q = f.args
+    if not _both_gaussian(p, q):
+        return _base_kl(f, env)
+    gp, gq = _gaussian(p, env), _gaussian(q, env)
+    if gp.d != gq.d:
+        raise InvalidParameters("KL between Gaussians of different dimensions")
+    return gaussian_vector_expectation(gp, lambda x: gp.log_density(x) - gq.log_density(x))
+
+
+@numeric_evaluator(CrossEntropy)
+def _cross_entropy(f: CrossEntropy, env: dict) -> mp.mpf:
+    p, q = f.args
+    if not _both_gaussian(p, q):
+        return _base_cross_entropy(f, env)
+    gp, gq = _gaussian(p, env), _gaussian(q, env)
+    if gp.d != gq.d:
+        raise InvalidParameters("cross-entropy between Gaussians of different dimensions")
+    return -gaussian_vector_expectation(gp, gq.log_density)
+
+
+@numeric_evaluator(DiffEntropy)
+def _diff_entropy(f: DiffEntropy, env: dict) -> mp.mpf:
+    if not isinstance(f.target, MultivariateNormal):
+        return _base_diff_entropy(f, env)
+    gauss = _gaussian(f.target, env)
+    return -gaussian_vector_expectation(gauss, gauss.log_density)
+
+
+def describe_matrices(seed: int, values: dict[str, int], dps: int, *exprs: sp.Basic) -> dict[str, float]:
+    """Entries of the random matrices behind a counterexample (``values``: drawn integers by name)."""
+    found: dict[str, float] = {}
+    for sym in sorted(random_matrices_in(*exprs), key=lambda s: s.name):
+        env = {s: mp.mpf(values[s.name]) for s in sp.sympify(sym.shape[0]).free_symbols if s.name in values}
+        env[INSTANCE] = mp.mpf(seed)
+        with mp.workdps(dps):
+            try:
+                m = _instanced(sym, env)
+            except NotEvaluable:
+                continue
+        for i in range(m.rows):
+            for j in range(m.cols):
+                label = f"{sym.name}[{i}]" if isinstance(sym, RealVector) else f"{sym.name}[{i},{j}]"
+                found[label] = float(m[i, j])
+    return found
