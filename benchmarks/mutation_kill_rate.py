@@ -28,6 +28,19 @@ from infoproofs.derivation import Step  # noqa: E402
 from infoproofs.mutation import mutants  # noqa: E402
 
 
+def _implied(d, step: Step, rhs, relation) -> bool:
+    """Does the original step imply the mutant?  a R b and b R' c with R' the mutant's relation, proved.
+
+    For a mutant ``a <= c`` of a proved ``a <= b``, it suffices that ``b <= c``
+    is proved symbolically (by the sign of c - b under the same domains and
+    assumptions); then the mutant is a true, weaker statement.
+    """
+    if step.relation.value == "=" or step.relation.direction != relation.direction:
+        return False
+    bridge = Step(relation, rhs, "sign of the residual", {}, "", step.where, step.index)
+    return check_step(d, step.expr, bridge, CheckOptions(use_cache=False), None).verdict == "proved"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=[str(ROOT / "derivations")])
@@ -51,7 +64,12 @@ def main() -> int:
                     counts[0] += 1
                     continue
                 if result.verdict == "proved":
-                    reason = "equivalent to the original (the mutant is proved)"
+                    reason = "TRUE: the mutant is proved (equivalent to, or weaker than, the original)"
+                elif result.verdict == "confirmed" and relation.value != "=" and _implied(d, step, rhs, relation):
+                    reason = (
+                        "TRUE: weaker than the original step, which implies it (the gap between the two "
+                        "right-hand sides has a proved sign)"
+                    )
                 elif result.verdict == "confirmed" and relation.value != "=":
                     reason = (
                         f"STILL HOLDS at {result.oracles['numeric']['points']} sampled points: a weakened "

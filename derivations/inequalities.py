@@ -7,7 +7,7 @@ between two Bernoulli laws (non-negative by Gibbs' inequality, Thm 2.6.3).
 
 import sympy as sp
 
-from infoproofs import KL, Bernoulli, Derivation, positive
+from infoproofs import KL, Bernoulli, Derivation, LogGap, positive
 
 a1, a2, b1, b2 = positive("a_1 a_2 b_1 b_2")
 A, B = a1 + a2, b1 + b2
@@ -52,3 +52,52 @@ gibbs.le(
 )
 gibbs.eq(sp.log(1), by="expectation as a sum over the support", note="sum_z p(z) q(z)/p(z) = sum_z q(z) = 1")
 gibbs.eq(0, by="algebra")
+
+# ---- the equality case: KL(p || q) = 0 iff p = q --------------------------------------------------
+
+gibbs_if = Derivation(
+    "gibbs_equality_if",
+    "Equality case of Gibbs' inequality, 'if': KL(p || p) = 0 for any finite law p",
+    source="Cover & Thomas (2006) Thm 2.6.3, equality condition",
+    start=KL(p_g.law(z_g), p_g.law(z_g)),
+)
+gibbs_if.eq(
+    E(sp.log(p_g(z_g)) - sp.log(p_g(z_g)), z_g, p_g.law(z_g)), by="definition of KL divergence (finite support)"
+)
+gibbs_if.eq(0, by="algebra")
+
+# 'only if', shown on two families where "p != q" can be stated as an assumption: any difference
+# in the parameters makes the divergence strictly positive.
+from infoproofs import Normal, probability, real  # noqa: E402
+
+pb, qb = probability("p_b q_b")
+bern_cert = pb * LogGap(qb / pb) + (1 - pb) * LogGap((1 - qb) / (1 - pb))
+gibbs_only_if_bernoulli = Derivation(
+    "gibbs_equality_only_if_bernoulli",
+    "Equality case of Gibbs' inequality, 'only if', Bernoulli laws: p < q implies KL(Bern(p) || Bern(q)) > 0",
+    source="Cover & Thomas (2006) Thm 2.6.3, equality condition",
+    start=KL(Bernoulli(pb), Bernoulli(qb)),
+    assumptions=[pb < qb],
+    description="With q < p the same certificate applies (q/p < 1 instead of > 1); so KL = 0 forces p = q.",
+)
+gibbs_only_if_bernoulli.eq(
+    pb * sp.log(pb / qb) + (1 - pb) * sp.log((1 - pb) / (1 - qb)), by="closed form", note="kl_bernoulli",
+)
+gibbs_only_if_bernoulli.eq(bern_cert, by="algebra", note="p phi(q/p) + (1 - p) phi((1 - q)/(1 - p))")
+gibbs_only_if_bernoulli.gt(
+    0, by="non-negativity certificate on the domain", certificate=bern_cert,
+    note="phi(u) > 0 for u != 1, and q/p > 1 because q - p > 0",
+)
+
+mg1, mg2 = real("m_g1 m_g2")
+sg = positive("s_g")
+gibbs_only_if_normal = Derivation(
+    "gibbs_equality_only_if_normal",
+    "Equality case of Gibbs' inequality, 'only if', equal-variance Gaussians: "
+    "KL(N(m1, s^2) || N(m2, s^2)) = (m1 - m2)^2 / (2 s^2) > 0 for m1 < m2",
+    source="Cover & Thomas (2006) Thm 2.6.3, equality condition; kl_normal with s1 = s2",
+    start=KL(Normal(mg1, sg**2), Normal(mg2, sg**2)),
+    assumptions=[mg1 < mg2],
+)
+gibbs_only_if_normal.eq((mg1 - mg2) ** 2 / (2 * sg**2), by="closed form")
+gibbs_only_if_normal.gt(0, by="sign of the residual", note="a square of a non-zero number over a positive one")

@@ -189,6 +189,7 @@ def _configure_list(p: argparse.ArgumentParser) -> None:
 
 @command("list", "list the catalog with step counts and sources", _configure_list)
 def _list(args: argparse.Namespace) -> int:
+    from rich.markup import escape
     from rich.table import Table
 
     from .catalog import default_catalog, load_paths
@@ -200,13 +201,14 @@ def _list(args: argparse.Namespace) -> int:
     for column in ("steps", "title", "source", "file"):
         table.add_column(column)
     for d in derivations:
-        table.add_row(d.name, str(len(d.steps)), d.title, d.source, Path(d.file).name)
+        table.add_row(escape(d.name), str(len(d.steps)), escape(d.title), escape(d.source), escape(Path(d.file).name))
     console().print(table)
     return EXIT_OK
 
 
 @command("rules", "list the rules a step may cite", lambda p: None)
 def _rules(args: argparse.Namespace) -> int:
+    from rich.markup import escape
     from rich.table import Table
 
     from .render.terminal import console
@@ -216,7 +218,10 @@ def _rules(args: argparse.Namespace) -> int:
     for column in ("rule", "relations", "statement", "side conditions"):
         table.add_column(column)
     for r in RULES.values():
-        table.add_row(r.name, " ".join(x.value for x in r.relations), r.statement, "; ".join(r.side_conditions))
+        table.add_row(
+            escape(r.name), " ".join(x.value for x in r.relations), escape(r.statement),
+            escape("; ".join(r.side_conditions)),
+        )
     console().print(table)
     return EXIT_OK
 

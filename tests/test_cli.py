@@ -144,3 +144,20 @@ def test_lemma_cannot_be_used_outside_its_region(tmp_path):
     assert step["verdict"] == "refuted"
     assert step["counterexample"]["u_lem"] > 1
     assert "smaller region" in step["oracles"]["symbolic"]["detail"]
+
+
+def test_rod_claim_linear_in_length_is_refuted(tmp_path):
+    """A mark on a rod carries ~log2(L/sigma) bits; the source's "50 L bits" and its doubling law are refuted."""
+    report = tmp_path / "rod.json"
+    proc = run_cli("check", str(DATA / "rod_claim.py"), "--no-cache", "--json", str(report))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    data = {d["name"]: d["steps"] for d in json.loads(report.read_text())["derivations"]}
+    closed, linear = data["rod_claim_linear_in_length"]
+    assert closed["verdict"] == "proved"  # the logarithmic closed form itself is right
+    assert linear["verdict"] == "refuted" and {"L", "sigma"} <= set(linear["counterexample"])
+    (doubling,) = data["rod_claim_doubling"]
+    assert doubling["verdict"] == "refuted"
+    # at the counterexample, doubling the rod added exactly one bit, not 50 L
+    numeric = doubling["oracles"]["numeric"]
+    assert float(numeric["lhs"]) == 1.0
+    assert float(numeric["rhs"]) == 50 * doubling["counterexample"]["L"]

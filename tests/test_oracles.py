@@ -96,3 +96,33 @@ def test_certificate_must_be_nonnegative():
     assert bad.method != "rule: non-negativity certificate"
     good = prove_step(r, sp.Integer(0), ">=", "non-negativity certificate", {"certificate": r}, (), {})
     assert good.status == "proved" and good.method == "rule: non-negativity certificate"
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.floats(-2, 2), st.floats(0.2, 3), st.floats(-4, 4))
+def test_laplace_absolute_moment_with_a_kink_away_from_the_location(m, b, c):
+    """E|x - c| under Laplace(m, b) = |m - c| + b exp(-|m - c|/b): quadrature split at the kink c."""
+    x = sp.Symbol("x", real=True)
+    e = sp.Abs(x - mu2)
+    from infoproofs import E
+
+    env = {mu1: mp.mpf(m), s1: mp.mpf(b), mu2: mp.mpf(c)}
+    with mp.workdps(40):
+        value = numeric_value(E(e, x, Laplace(mu1, s1)), env)
+        gap = abs(mp.mpf(m) - mp.mpf(c))
+        assert abs(value - (gap + mp.mpf(b) * mp.exp(-gap / mp.mpf(b)))) < mp.mpf(10) ** -25
+
+
+def test_strict_gibbs_needs_the_parameters_to_differ():
+    """phi(q/p) > 0 only where q != p is known: without the assumption p < q, '>' is not proved."""
+    from infoproofs import LogGap
+
+    q = probability("tq")
+    certificate = p * LogGap(q / p) + (1 - p) * LogGap((1 - q) / (1 - p))
+    kl = KL(Bernoulli(p), Bernoulli(q))
+    domains = {p: (0.0, 1.0), q: (0.0, 1.0)}
+    params = {"certificate": certificate}
+    rule = "non-negativity certificate on the domain"
+    assert prove_step(kl, sp.Integer(0), ">=", rule, params, (), domains).status == "proved"
+    assert prove_step(kl, sp.Integer(0), ">", rule, params, (), domains).status != "proved"
+    assert prove_step(kl, sp.Integer(0), ">", rule, params, (p < q,), domains).status == "proved"

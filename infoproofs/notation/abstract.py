@@ -51,6 +51,8 @@ __all__ = [
     "ShannonEntropy",
     "MutualInfo",
     "FamilyEntropy",
+    "ImportanceWeightedBound",
+    "SAMPLE_COUNT",
     "JSD",
     "SupportSize",
     "SHAPES",
@@ -673,3 +675,56 @@ class JSD(Functional):
             rf"\mathrm{{JSD}}\left({printer._print(self.args[0])} \,\|\, "
             rf"{printer._print(self.args[1])}\right)"
         )
+
+
+# Numbers of importance samples: drawn in 1..4 (the numeric oracle enumerates |Z|^K tuples exactly).
+SAMPLE_COUNT = Domain(
+    "number of importance samples", 0.0, None, integer=True, sample_lo=1, sample_hi=4,
+    latex_form=r"{symbol} \in \{1, 2, 3, \dots\}",
+)
+
+
+class ImportanceWeightedBound(Functional):
+    """``L_K = E_{z_1..z_K ~ q}[log (1/K) sum_k w(z_k)]`` with ``w(v) = numerator(v) / q(v)``.
+
+    ``numerator`` is a one-argument ``Lambda`` (``v -> p(x, z=v)``) and
+    ``proposal`` the law the K samples are drawn from, independently.  For
+    K = 1 this is the ELBO; Burda et al. (2016) show L_K increases to log p(x).
+    For a concrete K the engine unfolds it into K nested expectations; for a
+    symbolic K it is evaluated only numerically, by exact enumeration.
+    """
+
+    def __new__(cls, count, numerator: sp.Lambda, proposal: Law):
+        if not isinstance(numerator, sp.Lambda) or len(numerator.variables) != 1:
+            raise TypeError("the numerator of the importance weights must be a one-argument Lambda")
+        if not isinstance(proposal, Law):
+            raise TypeError("the proposal must be an abstract law")
+        return sp.Expr.__new__(cls, sp.sympify(count), numerator, proposal)
+
+    @property
+    def count(self) -> sp.Expr:
+        return self.args[0]
+
+    @property
+    def numerator(self) -> sp.Lambda:
+        return self.args[1]
+
+    @property
+    def proposal(self) -> Law:
+        return self.args[2]
+
+    def weight(self, value) -> sp.Expr:
+        return self.numerator(value) / self.proposal.density_at(value)
+
+    @property
+    def free_symbols(self):
+        return self.count.free_symbols | self.numerator.free_symbols | self.proposal.free_symbols | {INSTANCE}
+
+    def doit(self, **hints):
+        return self
+
+    def _latex(self, printer) -> str:
+        return rf"\mathcal{{L}}_{{{printer._print(self.count)}}}"
+
+    def _sympystr(self, printer) -> str:
+        return f"L_{printer._print(self.count)}"

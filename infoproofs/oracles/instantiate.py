@@ -37,6 +37,7 @@ from ..notation.abstract import (
     Density,
     FamilyEntropy,
     FunctionValue,
+    ImportanceWeightedBound,
     Law,
     MixtureLaw,
     MutualInfo,
@@ -359,6 +360,28 @@ def _family_entropy(h: FamilyEntropy, env: dict) -> mp.mpf:
         pac = inst.probability(h.family, {k: cell[k] for k in a + c})
         pc = inst.probability(h.family, {k: cell[k] for k in c}) if c else mp.mpf(1)
         total.append(-pac * (mp.log(pac) - mp.log(pc)))
+    return mp.fsum(total)
+
+
+MAX_SAMPLES = 6
+
+
+@numeric_evaluator(ImportanceWeightedBound)
+def _importance_weighted_bound(b: ImportanceWeightedBound, env: dict) -> mp.mpf:
+    """E over K independent draws from the proposal of log(mean weight), by enumerating all |Z|^K tuples."""
+    k_value = numeric_value(b.count, env)
+    if k_value != int(k_value) or k_value < 1:
+        raise NotEvaluable(f"the number of samples K = {k_value} is not a positive integer")
+    if k_value > MAX_SAMPLES:
+        raise NotEvaluable(f"K = {int(k_value)} samples is above the {MAX_SAMPLES} enumerated exactly")
+    inst = _instance(env)
+    support = list(_support(b.proposal.label.name, env))
+    q = {v: inst.density(b.proposal.density_at(sp.Integer(v)), env) for v in support}
+    w = {v: numeric_value(b.weight(sp.Integer(v)), env) for v in support}
+    k = int(k_value)
+    total = []
+    for draw in itertools.product(support, repeat=k):
+        total.append(mp.fprod(q[v] for v in draw) * mp.log(mp.fsum(w[v] for v in draw) / k))
     return mp.fsum(total)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..check import DerivationResult
@@ -15,8 +16,8 @@ COLOURS = {"proved": "green", "confirmed": "cyan", "refuted": "bold red", "unkno
 def derivation_table(result: DerivationResult) -> Table:
     d = result.derivation
     table = Table(
-        title=f"[bold]{d.name}[/bold]: {d.title}  [{COLOURS[result.verdict]}]{result.verdict}[/]",
-        caption=d.source,
+        title=f"[bold]{escape(d.name)}[/bold]: {escape(d.title)}  [{COLOURS[result.verdict]}]{result.verdict}[/]",
+        caption=escape(d.source),
         show_lines=False,
         expand=False,
     )
@@ -41,7 +42,11 @@ def derivation_table(result: DerivationResult) -> Table:
         if s.cached:
             how += " (cached)"
         verdict = s.verdict.upper() if s.internal_error else s.verdict
-        table.add_row(str(s.index), s.relation, s.rule, f"[{COLOURS[s.verdict]}]{verdict}[/]", how, f"{s.seconds:.2f}")
+        # user text and values (titles, "[0,0]" matrix entries, "E[...]") must not be read as rich markup
+        table.add_row(
+            str(s.index), s.relation, escape(s.rule), f"[{COLOURS[s.verdict]}]{verdict}[/]", escape(how),
+            f"{s.seconds:.2f}",
+        )
     return table
 
 

@@ -28,6 +28,7 @@ from ..notation.abstract import (
     AbstractFunction,
     Density,
     FamilyEntropy,
+    ImportanceWeightedBound,
     Label,
     Law,
     MixtureLaw,
@@ -103,7 +104,7 @@ def _as_is(f):
 
 for _kind, _types in (
     (KL, (Law, Law)), (KL, (Law, MixtureLaw)), (KL, (MixtureLaw, Law)), (KL, (MixtureLaw, MixtureLaw)),
-    (ShannonEntropy, (Law,)), (ShannonEntropy, (MixtureLaw,)), (JSD, (Law, Law)), (MutualInfo, ()), (FamilyEntropy, ()),
+    (ShannonEntropy, (Law,)), (ShannonEntropy, (MixtureLaw,)), (JSD, (Law, Law)), (MutualInfo, ()), (FamilyEntropy, ()), (ImportanceWeightedBound, ()),
     (SumOver, ()),
 ):
     register_closed_form(_kind, *_types)(_as_is)
@@ -204,6 +205,13 @@ def _unfold(f: sp.Expr) -> sp.Expr:
             return sp.log(_conditional(name, pick(b), pick(a) + pick(c))) - sp.log(_conditional(name, pick(b), pick(c)))
 
         return _nested(name, c + a + b, ratio)
+    if isinstance(f, ImportanceWeightedBound) and f.count.is_Integer and f.count > 0:
+        # K independent draws: nested expectations, each under the proposal
+        draws = [sp.Dummy(f"{f.proposal.label.name}{k + 1}", integer=True) for k in range(int(f.count))]
+        inner = sp.log(sp.Add(*[f.weight(v) for v in draws]) / f.count)
+        for v in reversed(draws):
+            inner = Expectation(inner, v, f.proposal)
+        return inner
     if isinstance(f, FamilyEntropy):
         name, a, c = f.family, list(f.variables), list(f.given)
 
@@ -215,7 +223,7 @@ def _unfold(f: sp.Expr) -> sp.Expr:
     return f
 
 
-_UNFOLDABLE = (KL, ShannonEntropy, JSD, MutualInfo, FamilyEntropy)
+_UNFOLDABLE = (KL, ShannonEntropy, JSD, MutualInfo, FamilyEntropy, ImportanceWeightedBound)
 
 
 def unfold_abstract(expr: sp.Expr) -> sp.Expr:
@@ -462,6 +470,15 @@ def _jsd_def(ctx: RuleContext) -> RuleOutcome:
 )
 def _kl_def(ctx: RuleContext) -> RuleOutcome:
     return _both(ctx, _only(KL))
+
+
+@rule(
+    "definition of the importance-weighted bound",
+    "L_K = E_{z_1..z_K ~ q}[log (1/K) sum_k p(x, z_k)/q(z_k)] (for a concrete K)",
+    side_conditions=(POSITIVE_TABLES, "the K samples are independent draws from q"),
+)
+def _iw_def(ctx: RuleContext) -> RuleOutcome:
+    return _both(ctx, _only(ImportanceWeightedBound))
 
 
 # ---- Jensen -------------------------------------------------------------------------------

@@ -231,7 +231,12 @@ def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
         if e.is_Number:
             return "pos" if e > 0 else ("nonneg" if e == 0 else None)
         if isinstance(e, LogGap):
-            return "nonneg" if e.args[0].is_positive else None
+            u = e.args[0]
+            if not u.is_positive:
+                return None
+            # phi(u) = u - 1 - log u vanishes only at u = 1: strictly positive when u - 1 has a known sign
+            away = hide_domain_facts(sp.factor(sp.together(u - 1)))
+            return "pos" if (away.is_positive or away.is_negative) else "nonneg"
         if isinstance(e, KL):
             return "nonneg"
         if e.is_Add:
