@@ -25,7 +25,7 @@ os.environ.setdefault("INFOPROOFS_CACHE", tempfile.mkdtemp(prefix="infoproofs-mu
 from infoproofs.catalog import load_paths  # noqa: E402
 from infoproofs.check import CheckOptions, check_step  # noqa: E402
 from infoproofs.derivation import Step  # noqa: E402
-from infoproofs.mutation import mutants  # noqa: E402
+from infoproofs.mutation import KNOWN_TRUE_MUTANTS, mutants  # noqa: E402
 
 
 def _implied(d, step: Step, rhs, relation) -> bool:
@@ -70,6 +70,8 @@ def main() -> int:
                         "TRUE: weaker than the original step, which implies it (the gap between the two "
                         "right-hand sides has a proved sign)"
                     )
+                elif result.verdict == "confirmed" and (d.name, step.index, kind) in KNOWN_TRUE_MUTANTS:
+                    reason = f"TRUE (argued, not proved): {KNOWN_TRUE_MUTANTS[(d.name, step.index, kind)]}"
                 elif result.verdict == "confirmed" and relation.value != "=":
                     reason = (
                         f"STILL HOLDS at {result.oracles['numeric']['points']} sampled points: a weakened "

@@ -7,6 +7,7 @@ import sympy as sp
 
 from infoproofs.check import CheckOptions, check_derivation, check_step
 from infoproofs.derivation import Relation, Step
+from infoproofs.mutation import KNOWN_TRUE_MUTANTS
 
 from .conftest import CATALOG
 from .mutants import mutants
@@ -34,13 +35,6 @@ def _mutant_cases():
         for step in d.steps:
             for kind, _rhs, _relation in mutants(step.expr, step.relation):
                 yield pytest.param(d.name, step.index, kind, id=f"{d.name}-{step.index}-{kind}")
-
-
-# Mutants that are still true statements although not proved symbolically; each with the reason.
-KNOWN_TRUE_MUTANTS = {
-    ("data_processing_gaussian_chain", 2, "drop 1/2"): "log(b)/2 <= log(a) since a >= b >= 1",
-    ("gibbs_inequality_jensen", 2, "flip sign"): "-log E_p[q/p] = -log 1 = 0 equals log E_p[q/p]",
-}
 
 
 @pytest.mark.parametrize("name,index,kind", list(_mutant_cases()))

@@ -269,6 +269,13 @@ def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
     return kind == "pos" if strict else True
 
 
+def _signed(c: sp.Expr, strict: bool) -> bool:
+    """c >= 0 (> 0): a constant such as (1 - log 2)/(2 log 2) is decided by SymPy, the rest structurally."""
+    if not c.free_symbols:
+        return bool(c.is_positive) if strict else bool(c.is_nonnegative)
+    return nonnegative(hide_domain_facts(c), strict=strict)
+
+
 def nonnegative_from_facts(expr: sp.Expr, strict: bool = False, _depth: int = 0) -> bool:
     """expr >= 0 (> 0 if strict) from the positivity facts of the step being checked.
 
@@ -294,16 +301,14 @@ def nonnegative_from_facts(expr: sp.Expr, strict: bool = False, _depth: int = 0)
             ):
                 return True
             continue
-        coeff, rest = candidate.as_independent(sp.log, as_Add=False)
-        if not isinstance(rest, sp.log):
+        # c * log(w): exactly one factor is a log of a non-constant (log 2 and the like stay in c)
+        logs = [f for f in sp.Mul.make_args(candidate) if isinstance(f, sp.log) and f.free_symbols]
+        if len(logs) != 1:
             continue
+        rest = logs[0]
+        coeff = sp.Mul(*[f for f in sp.Mul.make_args(candidate) if f is not rest])
         gap_above_one = sp.factor(sp.together(rest.args[0] - 1))
-        if nonnegative(hide_domain_facts(coeff), strict=strict) and nonnegative(
-            hide_domain_facts(gap_above_one), strict=strict
-        ):
-            return True
-        if nonnegative(hide_domain_facts(-coeff), strict=strict) and nonnegative(
-            hide_domain_facts(-gap_above_one), strict=strict
-        ):
-            return True
+        for sign in (1, -1):
+            if _signed(sign * coeff, strict) and nonnegative(hide_domain_facts(sign * gap_above_one), strict=strict):
+                return True
     return False
