@@ -131,3 +131,17 @@ def test_indefinite_explicit_covariance_is_undefined_not_a_value():
     env = {a: mp.mpf(1), b: mp.mpf(1), c: mp.mpf(2), m1: mp.mpf(0), m2: mp.mpf(0)}
     with mp.workdps(40), pytest.raises(InvalidParameters):
         numeric_value(DiffEntropy(P), env)
+
+
+def test_kl_between_a_vector_gaussian_and_another_law_is_unevaluable_not_guessed():
+    from infoproofs import Normal
+    from infoproofs.oracles.numeric_eval import NotEvaluable
+
+    env = {a: mp.mpf(2), b: mp.mpf(3), c: mp.mpf(0), m1: mp.mpf(0), m2: mp.mpf(0)}
+    with mp.workdps(40), pytest.raises(NotEvaluable):
+        numeric_value(KL(P, Normal(m1, a)), env)
+
+
+def test_a_covariance_that_is_not_a_matrix_is_a_clear_error():
+    with pytest.raises(TypeError, match="covariance must be a matrix"):
+        MultivariateNormal([m1, m2], a)

@@ -553,7 +553,54 @@ def _check_groups(family_name: str, *groups: sp.Tuple) -> None:
             raise TypeError(f"{', '.join(unknown)} is not a variable of {family_name}")
 
 
-class MutualInfo(Functional):
+class _GroupFunctional(Functional):
+    """A functional of groups of a family's variables, printed ``NAME_p(A; B | C)``.
+
+    Arguments: the family name, then one ``Tuple`` of Labels per group, the
+    last group being the conditioning one (possibly empty).
+    """
+
+    letter = ""
+
+    def __new__(cls, family: str, *groups):
+        name = _name(family)
+        tuples = tuple(_labels(group) for group in groups)
+        if not all(tuples[:-1]):
+            raise TypeError(f"{cls.letter}(...) needs variables in every group")
+        _check_groups(name, *tuples)
+        return sp.Expr.__new__(cls, Str(name), *tuples)
+
+    @property
+    def family(self) -> str:
+        return self.args[0].name
+
+    @property
+    def given(self) -> sp.Tuple:
+        return self.args[-1]
+
+    @property
+    def free_symbols(self):
+        return {INSTANCE}
+
+    def doit(self, **hints):
+        return self
+
+    def _inner(self, name) -> tuple[str, str]:
+        groups = "; ".join(", ".join(name(label) for label in group) for group in self.args[1:-1])
+        given = ", ".join(name(label) for label in self.given)
+        return groups, given
+
+    def _latex(self, printer) -> str:
+        groups, given = self._inner(lambda label: label.name.upper())
+        inner = groups + (rf" \mid {given}" if given else "")
+        return rf"{self.letter}_{{{family_latex(self.family)}}}\left({inner}\right)"
+
+    def _sympystr(self, printer) -> str:
+        groups, given = self._inner(lambda label: label.name)
+        return f"{self.letter}_{self.family}({groups}{' | ' + given if given else ''})"
+
+
+class MutualInfo(_GroupFunctional):
     """``I_q(A; B | C)`` under the joint family ``q``; A, B, C are groups of its variables.
 
     ``MutualInfo("q", x, z)`` is I_q(X; Z); ``MutualInfo("p", x, (y, z))`` is
@@ -561,17 +608,10 @@ class MutualInfo(Functional):
     chain rule I(X; Y, Z) = I(X; Y) + I(X; Z | Y)).
     """
 
-    def __new__(cls, family: str, first, second, given=()):
-        name = _name(family)
-        groups = (_labels(first), _labels(second), _labels(given) if given != () else sp.Tuple())
-        if not groups[0] or not groups[1]:
-            raise TypeError("I(A; B) needs variables on both sides")
-        _check_groups(name, *groups)
-        return sp.Expr.__new__(cls, Str(name), *groups)
+    letter = "I"
 
-    @property
-    def family(self) -> str:
-        return self.args[0].name
+    def __new__(cls, family: str, first, second, given=()):
+        return super().__new__(cls, family, first, second, given)
 
     @property
     def first(self) -> sp.Tuple:
@@ -581,31 +621,8 @@ class MutualInfo(Functional):
     def second(self) -> sp.Tuple:
         return self.args[2]
 
-    @property
-    def given(self) -> sp.Tuple:
-        return self.args[3]
 
-    @property
-    def free_symbols(self):
-        return {INSTANCE}
-
-    def doit(self, **hints):
-        return self
-
-    def _latex(self, printer) -> str:
-        inner = f"{_group_latex(self.first)}; {_group_latex(self.second)}"
-        if self.given:
-            inner += rf" \mid {_group_latex(self.given)}"
-        return rf"I_{{{family_latex(self.family)}}}\left({inner}\right)"
-
-    def _sympystr(self, printer) -> str:
-        inner = f"{', '.join(x.name for x in self.first)}; {', '.join(x.name for x in self.second)}"
-        if self.given:
-            inner += " | " + ", ".join(x.name for x in self.given)
-        return f"I_{self.family}({inner})"
-
-
-class FamilyEntropy(Functional):
+class FamilyEntropy(_GroupFunctional):
     """``H_p(A | C)``: the joint entropy of a group of variables of family ``p``, given another.
 
     Unlike ``ShannonEntropy(p.law(z, given=x))`` (the entropy of one
@@ -613,44 +630,14 @@ class FamilyEntropy(Functional):
     averaged over: H(Y | X) = -E_{x, y}[log p(y | x)].
     """
 
-    def __new__(cls, family: str, variables, given=()):
-        name = _name(family)
-        groups = (_labels(variables), _labels(given) if given != () else sp.Tuple())
-        if not groups[0]:
-            raise TypeError("H(A) needs at least one variable")
-        _check_groups(name, *groups)
-        return sp.Expr.__new__(cls, Str(name), *groups)
+    letter = "H"
 
-    @property
-    def family(self) -> str:
-        return self.args[0].name
+    def __new__(cls, family: str, variables, given=()):
+        return super().__new__(cls, family, variables, given)
 
     @property
     def variables(self) -> sp.Tuple:
         return self.args[1]
-
-    @property
-    def given(self) -> sp.Tuple:
-        return self.args[2]
-
-    @property
-    def free_symbols(self):
-        return {INSTANCE}
-
-    def doit(self, **hints):
-        return self
-
-    def _latex(self, printer) -> str:
-        inner = _group_latex(self.variables)
-        if self.given:
-            inner += rf" \mid {_group_latex(self.given)}"
-        return rf"H_{{{family_latex(self.family)}}}\left({inner}\right)"
-
-    def _sympystr(self, printer) -> str:
-        inner = ", ".join(x.name for x in self.variables)
-        if self.given:
-            inner += " | " + ", ".join(x.name for x in self.given)
-        return f"H_{self.family}({inner})"
 
 
 class JSD(Functional):

@@ -218,16 +218,10 @@ class MultivariateNormal(ContinuousDistribution):
     short_name = "MVN"
 
     def __new__(cls, mean, cov):
-        if isinstance(mean, (list, tuple)):
-            mean = sp.ImmutableMatrix(mean)
-        if isinstance(cov, (list, tuple)):
-            cov = sp.ImmutableMatrix(cov)
-        if isinstance(mean, sp.MatrixBase):
-            mean = sp.ImmutableMatrix(mean)
-        if isinstance(cov, sp.MatrixBase):
-            cov = sp.ImmutableMatrix(cov)
-        if not (isinstance(mean, sp.MatrixExpr) or isinstance(mean, sp.ImmutableMatrix)):
-            raise TypeError("MultivariateNormal needs a mean vector")
+        mean, cov = (sp.ImmutableMatrix(m) if isinstance(m, (list, tuple, sp.MatrixBase)) else m for m in (mean, cov))
+        for name, m in (("mean", mean), ("covariance", cov)):
+            if not isinstance(m, (sp.MatrixExpr, sp.ImmutableMatrix)):
+                raise TypeError(f"MultivariateNormal: the {name} must be a matrix, got {m!r}")
         if mean.shape[1] != 1 or cov.shape[0] != cov.shape[1] or cov.shape[0] != mean.shape[0]:
             raise TypeError(f"MultivariateNormal: mean {mean.shape} and covariance {cov.shape} do not match")
         if isinstance(cov, sp.ImmutableMatrix) and cov != cov.T:

@@ -48,7 +48,7 @@ from ..notation.abstract import (
     family,
 )
 from ..notation.functionals import KL, Expectation
-from .numeric_eval import NUMERIC_EVALUATORS, NotEvaluable, numeric_evaluator, numeric_value
+from .numeric_eval import NotEvaluable, numeric_evaluator, numeric_value
 
 __all__ = ["Instance", "instance", "describe_instance", "uses_instance", "SIZES"]
 
@@ -271,29 +271,23 @@ def _law_log_density(law, env: dict):
 
 # ---- evaluators ---------------------------------------------------------------------
 # Expectation and KL are registered by numeric_eval for the named laws; for abstract
-# laws they are extended here, delegating every other law to the original evaluator.
+# laws they are registered here with a predicate, ahead of the general ones.
 
 _ABSTRACT_LAWS = (Law, MixtureLaw)
-_base_expectation = NUMERIC_EVALUATORS[Expectation]
-_base_kl = NUMERIC_EVALUATORS[KL]
 
 
-@numeric_evaluator(Expectation)
+@numeric_evaluator(Expectation, applies=lambda e: isinstance(e.dist, _ABSTRACT_LAWS))
 def _expectation(e: Expectation, env: dict) -> mp.mpf:
-    if isinstance(e.dist, _ABSTRACT_LAWS):
-        return _law_expectation(e.dist, lambda v: numeric_value(e.integrand, {**env, e.var: v}), env)
-    return _base_expectation(e, env)
+    return _law_expectation(e.dist, lambda v: numeric_value(e.integrand, {**env, e.var: v}), env)
 
 
-@numeric_evaluator(KL)
+@numeric_evaluator(KL, applies=lambda f: any(isinstance(law, _ABSTRACT_LAWS) for law in f.args))
 def _kl(f: KL, env: dict) -> mp.mpf:
     p, q = f.args
-    if isinstance(p, _ABSTRACT_LAWS) or isinstance(q, _ABSTRACT_LAWS):
-        if not (isinstance(p, _ABSTRACT_LAWS) and isinstance(q, _ABSTRACT_LAWS)):
-            raise NotEvaluable("KL between an abstract and a named law")
-        logp, logq = _law_log_density(p, env), _law_log_density(q, env)
-        return _law_expectation(p, lambda k: logp(k) - logq(k), env)
-    return _base_kl(f, env)
+    if not (isinstance(p, _ABSTRACT_LAWS) and isinstance(q, _ABSTRACT_LAWS)):
+        raise NotEvaluable("KL between an abstract and a named law")
+    logp, logq = _law_log_density(p, env), _law_log_density(q, env)
+    return _law_expectation(p, lambda k: logp(k) - logq(k), env)
 
 
 @numeric_evaluator(Density)

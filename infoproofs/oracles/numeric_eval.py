@@ -59,15 +59,39 @@ class InvalidParameters(NotEvaluable):
 
 Env = dict[sp.Symbol, mp.mpf]
 
-NUMERIC_EVALUATORS: dict[type, Callable[[sp.Basic, Env], mp.mpf]] = {}
+Evaluator = Callable[[sp.Basic, Env], mp.mpf]
+Applies = Callable[[sp.Basic], bool]
+
+# type -> [(applies, evaluator)], tried in order: specialised evaluators (abstract laws,
+# multivariate Gaussians) are registered with a predicate and come before the general one.
+NUMERIC_EVALUATORS: dict[type, list[tuple[Applies | None, Evaluator]]] = {}
 
 
-def numeric_evaluator(kind: type):
+def numeric_evaluator(kind: type, applies: Applies | None = None):
+    """Register ``fn`` for ``kind``; with ``applies``, only for the expressions it accepts.
+
+    Extending an evaluator to new laws is a registration with a predicate, not a
+    wrapper around the previous evaluator, so the order of imports does not matter.
+    """
+
     def wrap(fn):
-        NUMERIC_EVALUATORS[kind] = fn
+        entries = NUMERIC_EVALUATORS.setdefault(kind, [])
+        if applies is None:
+            entries.append((None, fn))
+        else:
+            entries.insert(0, (applies, fn))
         return fn
 
     return wrap
+
+
+def _evaluator_for(expr: sp.Basic) -> Evaluator | None:
+    for kind, entries in NUMERIC_EVALUATORS.items():
+        if isinstance(expr, kind):
+            for applies, fn in entries:
+                if applies is None or applies(expr):
+                    return fn
+    return None
 
 
 _FUNCTIONS: dict[type, Callable] = {
@@ -122,9 +146,9 @@ def numeric_value(expr: sp.Basic, env: Env) -> mp.mpf:
         return value
     if expr is sp.zoo or expr is sp.nan or expr is sp.oo or expr is -sp.oo:
         raise InvalidParameters(f"{expr} is not finite")
-    for kind, fn in NUMERIC_EVALUATORS.items():
-        if isinstance(expr, kind):
-            return _cached(fn, expr, env)
+    fn = _evaluator_for(expr)
+    if fn is not None:
+        return _cached(fn, expr, env)
     fn = _FUNCTIONS.get(type(expr)) or _FUNCTIONS.get(getattr(expr, "func", None))
     if fn is not None:
         return fn(*[numeric_value(a, env) for a in expr.args])
@@ -350,10 +374,11 @@ def expect(
 ) -> mp.mpf:
     """E_{x~dist}[f(x)] by quadrature (continuous) or an exact sum (discrete).
 
-    Gaussian laws use Gauss-Hermite, Laplace and exponential laws Gauss-Laguerre
-    (on each side of the location), each at two orders that must agree; when
-    they do not (a kink away from the location, a non-smooth f) the integral is
-    redone by tanh-sinh quadrature split at every known kink.
+    Gaussian laws use Gauss-Hermite and exponential laws Gauss-Laguerre, each at
+    two orders that must agree; Laplace laws use Gauss-Laguerre on the two tails
+    beyond the location and the kinks of f, and tanh-sinh between them.  When the
+    rules disagree (a non-smooth f) the integral is redone by tanh-sinh quadrature
+    split at every known kink.
     """
     if isinstance(dist, Normal):
         mean = numeric_value(dist.mean, env)

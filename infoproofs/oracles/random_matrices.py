@@ -35,7 +35,6 @@ from ..notation.distributions import MultivariateNormal
 from ..notation.functionals import KL, CrossEntropy, DiffEntropy, Expectation, LogDensity, bound_symbols
 from ..notation.matrices import QuadraticForm, RealVector, SPDMatrix, random_matrices_in
 from .numeric_eval import (
-    NUMERIC_EVALUATORS,
     InvalidParameters,
     NotEvaluable,
     hermite_rule,
@@ -43,7 +42,7 @@ from .numeric_eval import (
     numeric_value,
 )
 
-__all__ = ["matrix_value", "gaussian_vector_expectation", "describe_matrices", "EIGENVALUE_RANGE"]
+__all__ = ["matrix_value", "describe_matrices", "EIGENVALUE_RANGE"]
 
 EIGENVALUE_RANGE = (0.1, 10.0)
 MAX_DIMENSION = 8
@@ -104,7 +103,7 @@ def matrix_value(expr: sp.Basic, env: dict) -> mp.matrix:
         scalar = mp.mpf(1)
         product = None
         for a in expr.args:
-            if isinstance(a, sp.MatrixExpr) or isinstance(a, sp.MatrixBase):
+            if isinstance(a, (sp.MatrixExpr, sp.MatrixBase)):
                 value = matrix_value(a, env)
                 product = value if product is None else product * value
             else:
@@ -186,7 +185,7 @@ def _orders(d: int) -> tuple[int, int]:
     return 2, 3
 
 
-def gaussian_vector_expectation(gauss: _Gaussian, f: Callable[[mp.matrix], mp.mpf]) -> mp.mpf:
+def _vector_expectation(gauss: _Gaussian, f: Callable[[mp.matrix], mp.mpf]) -> mp.mpf:
     """E f(x) for x ~ N(mu, Sigma) by tensor Gauss-Hermite in whitened coordinates."""
     estimates = []
     for n in _orders(gauss.d):
@@ -204,75 +203,57 @@ def gaussian_vector_expectation(gauss: _Gaussian, f: Callable[[mp.matrix], mp.mp
     return fine
 
 
-def _gaussian(dist: MultivariateNormal, env: dict) -> _Gaussian:
-    return _Gaussian(dist, env)
-
-
 def _vector_of(var: sp.Basic, env: dict) -> mp.matrix:
     return mp.matrix([numeric_value(v, env) for v in bound_symbols(var)])
 
 
-_base_expectation = NUMERIC_EVALUATORS[Expectation]
-_base_log_density = NUMERIC_EVALUATORS[LogDensity]
-_base_kl = NUMERIC_EVALUATORS[KL]
-_base_cross_entropy = NUMERIC_EVALUATORS[CrossEntropy]
-_base_diff_entropy = NUMERIC_EVALUATORS[DiffEntropy]
+def _is_mvn(law) -> bool:
+    return isinstance(law, MultivariateNormal)
 
 
-@numeric_evaluator(Expectation)
+@numeric_evaluator(Expectation, applies=lambda e: _is_mvn(e.dist))
 def _expectation(e: Expectation, env: dict) -> mp.mpf:
-    if not isinstance(e.dist, MultivariateNormal):
-        return _base_expectation(e, env)
     coords = bound_symbols(e.var)
-    gauss = _gaussian(e.dist, env)
+    gauss = _Gaussian(e.dist, env)
     if len(coords) != gauss.d:
         raise NotEvaluable(f"{len(coords)} bound coordinates for a {gauss.d}-dimensional law")
 
     def integrand(x: mp.matrix) -> mp.mpf:
         return numeric_value(e.integrand, {**env, **{c: x[i] for i, c in enumerate(coords)}})
 
-    return gaussian_vector_expectation(gauss, integrand)
+    return _vector_expectation(gauss, integrand)
 
 
-@numeric_evaluator(LogDensity)
+@numeric_evaluator(LogDensity, applies=lambda e: _is_mvn(e.dist))
 def _log_density(e: LogDensity, env: dict) -> mp.mpf:
-    if not isinstance(e.dist, MultivariateNormal):
-        return _base_log_density(e, env)
-    return _gaussian(e.dist, env).log_density(_vector_of(e.var, env))
+    return _Gaussian(e.dist, env).log_density(_vector_of(e.var, env))
 
 
-def _both_gaussian(p, q) -> bool:
-    return isinstance(p, MultivariateNormal) and isinstance(q, MultivariateNormal)
+def _pair(p, q, env: dict, what: str) -> tuple[_Gaussian, _Gaussian]:
+    if not (_is_mvn(p) and _is_mvn(q)):
+        raise NotEvaluable(f"{what} between a multivariate Gaussian and another law")
+    gp, gq = _Gaussian(p, env), _Gaussian(q, env)
+    if gp.d != gq.d:
+        raise InvalidParameters(f"{what} between Gaussians of different dimensions")
+    return gp, gq
 
 
-@numeric_evaluator(KL)
+@numeric_evaluator(KL, applies=lambda f: any(_is_mvn(law) for law in f.args))
 def _kl(f: KL, env: dict) -> mp.mpf:
-    p, q = f.args
-    if not _both_gaussian(p, q):
-        return _base_kl(f, env)
-    gp, gq = _gaussian(p, env), _gaussian(q, env)
-    if gp.d != gq.d:
-        raise InvalidParameters("KL between Gaussians of different dimensions")
-    return gaussian_vector_expectation(gp, lambda x: gp.log_density(x) - gq.log_density(x))
+    gp, gq = _pair(*f.args, env, "KL")
+    return _vector_expectation(gp, lambda x: gp.log_density(x) - gq.log_density(x))
 
 
-@numeric_evaluator(CrossEntropy)
+@numeric_evaluator(CrossEntropy, applies=lambda f: any(_is_mvn(law) for law in f.args))
 def _cross_entropy(f: CrossEntropy, env: dict) -> mp.mpf:
-    p, q = f.args
-    if not _both_gaussian(p, q):
-        return _base_cross_entropy(f, env)
-    gp, gq = _gaussian(p, env), _gaussian(q, env)
-    if gp.d != gq.d:
-        raise InvalidParameters("cross-entropy between Gaussians of different dimensions")
-    return -gaussian_vector_expectation(gp, gq.log_density)
+    gp, gq = _pair(*f.args, env, "cross-entropy")
+    return -_vector_expectation(gp, gq.log_density)
 
 
-@numeric_evaluator(DiffEntropy)
+@numeric_evaluator(DiffEntropy, applies=lambda f: _is_mvn(f.target))
 def _diff_entropy(f: DiffEntropy, env: dict) -> mp.mpf:
-    if not isinstance(f.target, MultivariateNormal):
-        return _base_diff_entropy(f, env)
-    gauss = _gaussian(f.target, env)
-    return -gaussian_vector_expectation(gauss, gauss.log_density)
+    gauss = _Gaussian(f.target, env)
+    return -_vector_expectation(gauss, gauss.log_density)
 
 
 def describe_matrices(seed: int, values: dict[str, int], dps: int, *exprs: sp.Basic) -> dict[str, float]:

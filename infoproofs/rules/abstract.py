@@ -104,8 +104,8 @@ def _as_is(f):
 
 for _kind, _types in (
     (KL, (Law, Law)), (KL, (Law, MixtureLaw)), (KL, (MixtureLaw, Law)), (KL, (MixtureLaw, MixtureLaw)),
-    (ShannonEntropy, (Law,)), (ShannonEntropy, (MixtureLaw,)), (JSD, (Law, Law)), (MutualInfo, ()), (FamilyEntropy, ()), (ImportanceWeightedBound, ()),
-    (SumOver, ()),
+    (ShannonEntropy, (Law,)), (ShannonEntropy, (MixtureLaw,)), (JSD, (Law, Law)), (MutualInfo, ()),
+    (FamilyEntropy, ()), (ImportanceWeightedBound, ()), (SumOver, ()),
 ):
     register_closed_form(_kind, *_types)(_as_is)
 
@@ -169,6 +169,11 @@ def _conditional(name: str, outcomes, given) -> Density:
     return Density(name, sorted(outcomes, key=key), sorted(given, key=key))
 
 
+def _at(values: dict):
+    """labels -> [(label, its bound value)], for building densities inside nested expectations."""
+    return lambda labels: [(label, values[label.name]) for label in labels]
+
+
 def _nested(name: str, labels, body) -> sp.Expr:
     """E over the joint law of ``labels`` (in that order) of ``body(values)``, as nested expectations.
 
@@ -176,11 +181,12 @@ def _nested(name: str, labels, body) -> sp.Expr:
     through the chain rule, so that linearity and the finite-sum normal form
     apply to it like to any other expectation.
     """
+    order = _order(name)
     bound = [(label, _bound(label)) for label in labels]
     inner = body({label.name: v for label, v in bound})
     for k in reversed(range(len(bound))):
         label, v = bound[k]
-        given = sorted(bound[:k], key=lambda pair: _order(name).index(pair[0].name))
+        given = sorted(bound[:k], key=lambda pair: order.index(pair[0].name))
         inner = Expectation(inner, v, Law(name, [label], given))
     return inner
 
@@ -201,8 +207,8 @@ def _unfold(f: sp.Expr) -> sp.Expr:
         name, a, b, c = f.family, list(f.first), list(f.second), list(f.given)
 
         def ratio(values):
-            pick = lambda labels: [(label, values[label.name]) for label in labels]  # noqa: E731
-            return sp.log(_conditional(name, pick(b), pick(a) + pick(c))) - sp.log(_conditional(name, pick(b), pick(c)))
+            at = _at(values)
+            return sp.log(_conditional(name, at(b), at(a) + at(c))) - sp.log(_conditional(name, at(b), at(c)))
 
         return _nested(name, c + a + b, ratio)
     if isinstance(f, ImportanceWeightedBound) and f.count.is_Integer and f.count > 0:
@@ -216,8 +222,8 @@ def _unfold(f: sp.Expr) -> sp.Expr:
         name, a, c = f.family, list(f.variables), list(f.given)
 
         def log_conditional(values):
-            pick = lambda labels: [(label, values[label.name]) for label in labels]  # noqa: E731
-            return sp.log(_conditional(name, pick(a), pick(c)))
+            at = _at(values)
+            return sp.log(_conditional(name, at(a), at(c)))
 
         return -_nested(name, c + a, log_conditional)
     return f
