@@ -2,15 +2,26 @@
 
 The verdict of a step combines two independent witnesses:
 
-=====================  ==================  =========================================
-symbolic               numeric             verdict
-=====================  ==================  =========================================
-proved                 passed/unevaluable  proved
-proved                 refuted             unknown + INTERNAL ERROR (oracles disagree)
-unknown / violated     passed              confirmed (a violated rule is noted)
-any                    refuted             refuted, with the minimal counterexample
-unknown                unevaluable         unknown, with both reasons
-=====================  ==================  =========================================
+=====================  =======================  =========================================
+symbolic               numeric                  verdict
+=====================  =======================  =========================================
+proved                 passed/unevaluable/      proved
+                       inconclusive
+proved                 refuted                  unknown + INTERNAL ERROR (oracles disagree)
+refuted                refuted/passed (ties)/   refuted (a counterexample from the points)
+                       inconclusive
+refuted                passed with a visible    unknown + INTERNAL ERROR
+                       gap the other way
+unknown / violated     passed                   confirmed (a violated rule is noted)
+any                    refuted                  refuted, with the minimal counterexample
+unknown                unevaluable/inconclusive unknown, with both reasons
+=====================  =======================  =========================================
+
+A step justified by a lemma is no stronger than the lemma: the lemma is
+checked too (from any file), and a proof "by lemma" counts only as far as the
+lemma's own verdict.  A lemma that is only confirmed makes its use confirmed;
+a lemma that is refuted or unknown proves nothing, and the step then stands on
+the numeric oracle alone.
 
 The checker never picks a side when the oracles disagree: such a step is
 reported loudly and makes ``infoproofs check`` exit non-zero.
@@ -118,9 +129,25 @@ def _domains(derivation: Derivation, *exprs: sp.Basic) -> dict:
     return found
 
 
-def combine(symbolic, numeric) -> tuple[str, str, bool]:
+@dataclass
+class LemmaStanding:
+    """What a step by lemma may rely on: the weakest verdict among the lemmas it cites."""
+
+    verdict: str = "proved"
+    reason: str = ""
+
+
+def combine(symbolic, numeric, lemma: LemmaStanding | None = None) -> tuple[str, str, bool]:
     """(verdict, reason, internal_error) from the two oracles' outcomes."""
+    lemma = lemma or LemmaStanding()
+    by_lemma = symbolic.status == "proved" and symbolic.method == "rule: lemma"
+    if by_lemma and lemma.verdict in ("refuted", "unknown"):
+        symbolic = type(symbolic)("unknown", "", f"the cited lemma proves nothing: {lemma.reason}")
     if numeric.status == "refuted":
+        where = f"at {numeric.counterexample}" if numeric.counterexample else "(no free symbols)"
+        found = f"{numeric.detail} {where}: lhs = {numeric.lhs_value}, rhs = {numeric.rhs_value}"
+        if symbolic.status == "proved" and by_lemma and lemma.verdict == "confirmed":
+            return "refuted", f"{found}; so the lemma it cites, only confirmed, is false: {lemma.reason}", False
         if symbolic.status == "proved":
             return (
                 "unknown",
@@ -128,16 +155,83 @@ def combine(symbolic, numeric) -> tuple[str, str, bool]:
                 f"oracle refuted it at {numeric.counterexample}; this is a bug in infoproofs",
                 True,
             )
-        where = f"at {numeric.counterexample}" if numeric.counterexample else "(no free symbols)"
-        return "refuted", f"{numeric.detail} {where}: lhs = {numeric.lhs_value}, rhs = {numeric.rhs_value}", False
+        return "refuted", found, False
+    if symbolic.status == "refuted":
+        if numeric.status == "passed" and numeric.decided:
+            return (
+                "unknown",
+                f"INTERNAL ERROR: symbolic oracle refuted the step ({symbolic.detail}) but the numeric oracle saw "
+                f"it hold with a visible gap at {numeric.decided} points; this is a bug in infoproofs",
+                True,
+            )
+        seen = (
+            "the numeric oracle saw no gap at its tolerance" if numeric.status == "passed"
+            else f"numeric: {numeric.detail}"
+        )
+        return "refuted", f"refuted symbolically: {symbolic.detail} ({seen})", False
+    if symbolic.status == "proved" and numeric.no_region:
+        return (
+            "unknown",
+            f"symbolic: proved ({symbolic.method}), but no point satisfies the assumptions, so the region may be "
+            "empty and the proof vacuous; numeric: " + numeric.detail,
+            False,
+        )
     if symbolic.status == "proved":
+        if by_lemma and lemma.verdict == "confirmed":
+            return "confirmed", f"{symbolic.detail or 'by the lemma'}; the lemma is only confirmed: {lemma.reason}", False
         return "proved", symbolic.detail, False
     if numeric.status == "passed":
-        reason = f"numeric only: {numeric.points} points at {numeric.digits} digits"
+        reason = f"numeric only: {numeric.describe()}"
+        if numeric.detail:
+            reason += f"; {numeric.detail}"
         if symbolic.status == "violated":
             reason += f"; the cited rule does not apply: {symbolic.detail}"
         return "confirmed", reason, False
     return "unknown", f"symbolic: {symbolic.detail}; numeric: {numeric.detail}", False
+
+
+def _lemmas(step: Step) -> list[Derivation]:
+    return [v for v in step.params.values() if isinstance(v, Derivation)]
+
+
+# Verdicts of derivations checked in this process, so a lemma used many times is checked once.
+_VERDICTS: dict[tuple, tuple[str, str]] = {}
+_IN_PROGRESS: set[int] = set()
+
+
+def _options_key(options: CheckOptions) -> tuple:
+    return (options.examples, options.dps, options.symbolic_seconds, options.numeric_seconds)
+
+
+def lemma_standing(step: Step, options: CheckOptions, cache: StepCache | None) -> LemmaStanding:
+    """Check every derivation the step cites and return the weakest of their verdicts."""
+    order = {"proved": 0, "confirmed": 1, "unknown": 2, "refuted": 3}
+    standing = LemmaStanding()
+    for lemma in _lemmas(step):
+        key = (id(lemma), len(lemma.steps), _options_key(options))
+        if key not in _VERDICTS:
+            if id(lemma) in _IN_PROGRESS:
+                verdict, why = "unknown", f"lemma {lemma.name!r} is circular (it depends on itself)"
+            else:
+                _IN_PROGRESS.add(id(lemma))
+                try:
+                    result = _check_derivation(lemma, options, cache, None)
+                finally:
+                    _IN_PROGRESS.discard(id(lemma))
+                verdict = result.verdict
+                if result.internal_errors:
+                    verdict = "unknown"
+                why = f"lemma {lemma.name!r} ({lemma.where}) is {verdict}"
+                weak = [s for s in result.steps if s.verdict != "proved"]
+                if weak:
+                    why += f": its step {weak[0].index} is {weak[0].verdict} ({weak[0].reason[:160]})"
+            _VERDICTS[key] = (verdict, why)
+        verdict, why = _VERDICTS[key]
+        if order[verdict] > order[standing.verdict]:
+            standing = LemmaStanding(verdict, why)
+        elif not standing.reason and verdict == standing.verdict:
+            standing.reason = why
+    return standing
 
 
 def check_step(
@@ -147,9 +241,13 @@ def check_step(
     params = _params_for_worker(step)
     assumptions = tuple(derivation.assumptions)
     domains = _domains(derivation, previous, step.expr, *assumptions)
+    lemma = lemma_standing(step, options, cache) if _lemmas(step) else None
     key = None
     if cache is not None:
-        key = cache.key(previous, step.expr, step.relation.value, step.rule, params, assumptions, domains, options)
+        key = cache.key(
+            previous, step.expr, step.relation.value, step.rule,
+            {**params, "_lemma_verdict": lemma.verdict if lemma else ""}, assumptions, domains, options,
+        )
         hit = cache.get(key)
         if hit is not None:
             hit.update(index=step.index, seconds=time.perf_counter() - started, cached=True, note=step.note)
@@ -168,18 +266,38 @@ def check_step(
         dps=options.dps,
         seconds=options.numeric_seconds,
     )
-    verdict, reason, internal = combine(symbolic, numeric)
+    if symbolic.status == "refuted" and numeric.sample is None and assumptions:
+        # "false everywhere on the region" refutes nothing if the assumptions leave no region at all
+        symbolic.status, symbolic.detail = "unknown", (
+            f"{symbolic.detail}, but no point satisfying the assumptions was found, so the region may be empty"
+        )
+    verdict, reason, internal = combine(symbolic, numeric, lemma)
     oracles = {
         "symbolic": {"status": symbolic.status, "method": symbolic.method, "detail": symbolic.detail},
         "numeric": {
             "status": numeric.status,
             "points": numeric.points,
             "digits": numeric.digits,
+            "precision": numeric.precision,
+            "coverage": numeric.coverage,
+            "searched": numeric.searched,
+            "skipped": numeric.skipped,
             "detail": numeric.detail,
         },
     }
+    if lemma is not None:
+        oracles["lemma"] = {"verdict": lemma.verdict, "detail": lemma.reason}
     if numeric.status == "refuted":
         oracles["numeric"].update(lhs=numeric.lhs_value, rhs=numeric.rhs_value, residual=numeric.residual)
+    counterexample = None
+    if verdict == "refuted":
+        if numeric.status == "refuted":
+            counterexample = numeric.counterexample
+        elif numeric.sample is not None:
+            counterexample = dict(numeric.sample["point"])
+            reason += f"; e.g. at {counterexample}: lhs = {numeric.sample['lhs']}, rhs = {numeric.sample['rhs']}"
+        else:
+            counterexample = {}
     result = StepResult(
         index=step.index,
         relation=step.relation.value,
@@ -187,7 +305,7 @@ def check_step(
         verdict=verdict,
         oracles=oracles,
         seconds=time.perf_counter() - started,
-        counterexample=numeric.counterexample if verdict == "refuted" else None,
+        counterexample=counterexample,
         reason=reason,
         internal_error=internal,
         note=step.note,
@@ -204,14 +322,31 @@ def check_derivation(
 ) -> DerivationResult:
     options = options or CheckOptions()
     cache = StepCache() if options.use_cache else None
+    return _check_derivation(derivation, options, cache, on_step)
+
+
+def _check_derivation(
+    derivation: Derivation,
+    options: CheckOptions,
+    cache: StepCache | None,
+    on_step: Callable[[StepResult], None] | None,
+) -> DerivationResult:
     started = time.perf_counter()
     result = DerivationResult(derivation)
-    for previous, step in derivation.pairs():
-        step_result = check_step(derivation, previous, step, options, cache)
-        result.steps.append(step_result)
-        if on_step is not None:
-            on_step(step_result)
+    _IN_PROGRESS.add(id(derivation))
+    try:
+        for previous, step in derivation.pairs():
+            step_result = check_step(derivation, previous, step, options, cache)
+            result.steps.append(step_result)
+            if on_step is not None:
+                on_step(step_result)
+    finally:
+        _IN_PROGRESS.discard(id(derivation))
     result.seconds = time.perf_counter() - started
+    verdict = "unknown" if result.internal_errors else result.verdict
+    _VERDICTS[(id(derivation), len(derivation.steps), _options_key(options))] = (
+        verdict, f"lemma {derivation.name!r} ({derivation.where}) is {verdict}",
+    )
     return result
 
 

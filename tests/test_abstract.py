@@ -28,7 +28,7 @@ from infoproofs.notation.abstract import (
     SupportSize,
     outcome,
 )
-from infoproofs.oracles.instantiate import SIZES, instance
+from infoproofs.oracles.instantiate import MAX_CELLS, SIZE_CLASSES, instance
 from infoproofs.oracles.symbolic import prove_step
 
 from .conftest import ROOT
@@ -206,10 +206,18 @@ def test_instances_are_valid_distributions(seed):
             table = inst.table(name)
             assert all(w > 0 for w in table.values())
             assert abs(mp.fsum(table.values()) - 1) < mp.mpf(10) ** -35
-            assert len(table) == inst.size("x") * inst.size("z")
-        lo, hi = SIZES["z"]
-        assert lo <= inst.size("z") <= hi
-        assert 2 <= inst.size("x") <= 3
+            assert len(table) == inst.size("x") * inst.size("z") <= MAX_CELLS
+        smallest, largest = SIZE_CLASSES[0][0], SIZE_CLASSES[-1][1]
+        assert smallest <= inst.size("z") <= largest
+        assert smallest <= inst.size("x") <= largest
+
+
+def test_instance_sizes_range_from_a_point_mass_to_large_supports():
+    """A claim true only for small supports (|z| <= 4) must meet larger ones, and size 1 too."""
+    sizes = {instance(seed, 40).size("z") for seed in range(200)}
+    assert 1 in sizes and 2 in sizes
+    assert max(sizes) > 12
+    assert any(5 <= n <= 12 for n in sizes)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True, database=None)

@@ -25,7 +25,11 @@ def test_every_step_is_proved_or_confirmed(catalog_by_name, name):
     for step in result.steps:
         assert step.verdict in ("proved", "confirmed"), (name, step.index, step.reason)
         assert not step.internal_error
-        assert step.oracles["numeric"]["status"] in ("passed", "unevaluable")
+        # the numeric oracle never refutes a catalog step; a strict inequality whose gap falls below even
+        # 160 digits at an extreme point is "inconclusive" there (and then must be proved symbolically)
+        assert step.oracles["numeric"]["status"] in ("passed", "unevaluable", "inconclusive")
+        if step.oracles["numeric"]["status"] == "inconclusive":
+            assert step.verdict == "proved", step.reason
 
 
 def _mutant_cases():

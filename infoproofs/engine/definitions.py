@@ -67,6 +67,8 @@ def _unfoldable(dist: Distribution) -> bool:
 def _kl(f: KL):
     if not (_unfoldable(f.p) and _unfoldable(f.q)):
         return None
+    if f.p.support_within(f.q) is not True:
+        return None  # +oo if p puts mass where q has none; undecided supports: no closed form
     x = fresh_coordinates(f.p, f)
     return Expectation(LogDensity(f.p, x) - LogDensity(f.q, x), x, f.p)
 
@@ -76,6 +78,8 @@ def _cross_entropy(f: CrossEntropy):
     p, q = f.args
     if not (_unfoldable(p) and _unfoldable(q)):
         return None
+    if p.support_within(q) is not True:
+        return None  # +oo if p puts mass where q has none
     x = fresh_coordinates(p, f)
     return -Expectation(LogDensity(q, x), x, p)
 

@@ -92,7 +92,31 @@ def _template(kind: type, dist_types: tuple[type, ...]) -> tuple[tuple[Distribut
     return tuple(generics), steps[-1].expr
 
 
+def _sympy_positive(expr: sp.Expr) -> bool:
+    return expr.is_positive is True
+
+
+# Decides whether a parameter is positive where the step is claimed; the rules layer installs
+# one that also knows the symbols' domains (1 - p > 0 for p in (0, 1)), with a key of those
+# domain facts, so that closed forms cached under one region are not reused under another.
+_POSITIVE_HERE: list[Callable[[sp.Expr], bool]] = [_sympy_positive]
+_FACTS_KEY: list[Callable[[], object]] = [lambda: None]
+
+
+def set_positivity_check(check: Callable[[sp.Expr], bool], facts_key: Callable[[], object]) -> None:
+    """Install the check that a substituted parameter is positive (called by ``infoproofs.rules``)."""
+    _POSITIVE_HERE[0] = check
+    _FACTS_KEY[0] = facts_key
+
+
 def _templated(f: Functional) -> sp.Expr | None:
+    """The registered template with the real parameters substituted, if they are valid.
+
+    A template is derived on dummies with the laws' assumptions (a variance is
+    a positive dummy, so log v^2 = 2 log v was allowed).  Substituting a
+    parameter that is not shown to satisfy them (a "variance" 1 - s^2) would
+    give a formula valid nowhere the law is invalid, so no template is used.
+    """
     dists = tuple(a for a in f.args if isinstance(a, Distribution))
     if len(dists) != len(f.args):
         return None
@@ -102,6 +126,11 @@ def _templated(f: Functional) -> sp.Expr | None:
     generics, result = found
     mapping = {}
     for g, d in zip(generics, dists):
+        for dummy, value in zip(g.args, d.args):
+            if dummy.is_positive and not _POSITIVE_HERE[0](value):
+                return None
+            if dummy.is_real and value.is_real is not True:
+                return None
         mapping.update(dict(zip(g.args, d.args)))
     return result.xreplace(mapping)
 
@@ -244,9 +273,17 @@ def _closed_form_label(f: Functional) -> str:
 _IN_PROGRESS: set[Functional] = set()
 
 
-@functools.lru_cache(maxsize=4096)
 def closed_form(f: Functional) -> sp.Expr:
-    """The closed form of one functional, or the functional itself if none is derivable."""
+    """The closed form of one functional, or the functional itself if none is derivable.
+
+    Cached per functional *and* per domain facts in force: whether a template
+    applies depends on which parameters are known to be positive.
+    """
+    return _closed_form(f, _FACTS_KEY[0]())
+
+
+@functools.lru_cache(maxsize=4096)
+def _closed_form(f: Functional, _facts: object) -> sp.Expr:
     registered = _lookup(f)
     if registered is not None:
         return registered(f)

@@ -52,9 +52,41 @@ def fresh_coordinates(dist: Distribution, *exprs: sp.Basic, base: str = "x") -> 
     return fresh_variable(dist, *exprs, base=base)
 
 
-def expand_log_densities(expr: sp.Expr) -> sp.Expr:
-    """Replace every ``log p(x)`` by the law's explicit log-density."""
-    return expr.replace(lambda e: isinstance(e, LogDensity), lambda e: e.doit())
+def expand_log_densities(expr: sp.Expr, bound: dict | None = None) -> sp.Expr:
+    """Replace every ``log q(x)`` by the law's explicit log-density, where that formula holds.
+
+    The formula of a law with a restricted support (Exponential: x >= 0,
+    Uniform: a <= x <= b) is log q(x) only *on* that support.  So ``log q(x)``
+    is expanded inside ``E_{x~p}[...]`` only when p's support lies within q's,
+    and for a free x only when q's support is the whole line (or x's
+    assumptions put it inside); elsewhere it stays unexpanded, and nothing is
+    proved from a formula that would be false there (KL(Normal || Exponential)
+    is +oo, not the finite number the formulas give).  ``bound`` maps the
+    variables bound by enclosing expectations to their laws.
+    """
+    bound = bound or {}
+    if isinstance(expr, LogDensity):
+        coordinates = tuple(expr.var) if isinstance(expr.var, sp.Tuple) else (expr.var,)
+        laws = {bound.get(c) for c in coordinates}
+        if len(laws) == 1 and None not in laws:
+            valid = laws.pop().support_within(expr.dist) is True
+        else:
+            valid = expr.dist.support() == sp.S.Reals or _inside_support(expr)
+        return expr.doit() if valid else expr
+    if not isinstance(expr, sp.Basic) or not expr.args or not expr.has(LogDensity):
+        return expr
+    if isinstance(expr, Expectation):
+        inner = {**bound, **{v: expr.dist for v in expr.bound}}
+        return Expectation(expand_log_densities(expr.integrand, inner), expr.var, expr.dist)
+    return expr.func(*[expand_log_densities(a, bound) for a in expr.args])
+
+
+def _inside_support(ld: LogDensity) -> bool:
+    """A free variable whose assumptions put it inside [0, oo), the support of an Exponential."""
+    support = ld.dist.support()
+    if isinstance(support, sp.Interval) and support.start == 0 and support.end is sp.oo:
+        return bool(getattr(ld.var, "is_nonnegative", False))
+    return False
 
 
 def split_linear(integrand: sp.Expr, var: sp.Basic) -> list[tuple[sp.Expr, sp.Expr]]:

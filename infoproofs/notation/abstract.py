@@ -58,14 +58,16 @@ __all__ = [
     "SHAPES",
 ]
 
-# Outcome symbols are drawn as 0 or 1: every support has at least two points.
+# Outcome symbols are drawn as indices 0..3; a point whose index falls outside the drawn support
+# (|X| = 1, say) is outside the claim's domain and is skipped, never counted for or against it.
 OUTCOME = Domain(
-    "outcome of a finite support", -1.0, None, integer=True, sample_lo=0, sample_hi=1,
-    latex_form=r"{symbol} \in \operatorname{supp}",
+    "outcome of a finite support", -1, None, integer=True, sample_lo=0, sample_hi=3,
+    latex_form=r"{symbol} \in \operatorname{supp}", sampler="window",
 )
 # The seed of the random finite instance (Dirichlet tables, function shapes).
 INSTANCE_DOMAIN = Domain(
-    "seed of a random finite instance", -1.0, None, integer=True, sample_lo=0, sample_hi=2**20, latex_form="",
+    "seed of a random finite instance", -1, None, integer=True, sample_lo=0, sample_hi=2**20, latex_form="",
+    sampler="seed",
 )
 INSTANCE = declare("omega_", INSTANCE_DOMAIN)
 
@@ -348,6 +350,11 @@ def family(name: str) -> Joint:
     return _FAMILIES[name]
 
 
+def families() -> list[Joint]:
+    """Every declared family (the numeric oracle needs the ones that share a variable)."""
+    return list(_FAMILIES.values())
+
+
 def family_latex(name: str) -> str:
     """``q_phi`` prints as q_{\\phi}, like a SymPy symbol of that name."""
     return sp.latex(sp.Symbol(name))
@@ -386,7 +393,7 @@ class SumOver(Functional):
 
 
 class SupportSize(sp.Expr):
-    """``|X|``: the number of values of a variable (N data points, say); at least 2."""
+    """``|X|``: the number of values of a variable (N data points, say); at least 1 (a point mass)."""
 
     is_commutative = True
     is_integer = True
@@ -664,9 +671,10 @@ class JSD(Functional):
         )
 
 
-# Numbers of importance samples: drawn in 1..4 (the numeric oracle enumerates |Z|^K tuples exactly).
+# Numbers of importance samples: every positive integer; the numeric oracle enumerates the
+# multisets of K draws exactly, so points with too many of them are skipped (and the coverage says so).
 SAMPLE_COUNT = Domain(
-    "number of importance samples", 0.0, None, integer=True, sample_lo=1, sample_hi=4,
+    "number of importance samples", 0, None, integer=True, sample_lo=1, sample_hi=4,
     latex_form=r"{symbol} \in \{1, 2, 3, \dots\}",
 )
 

@@ -76,6 +76,22 @@ class Distribution(sp.Basic):
     def support(self) -> sp.Set:
         return sp.S.Reals
 
+    def support_within(self, other: Distribution) -> bool | None:
+        """Is this law's support inside ``other``'s (so log other(x) is finite wherever x ~ self)?
+
+        True, False, or None when SymPy cannot decide (Uniform(a1, b1) in
+        Uniform(a2, b2) without assumptions).  A KL or cross-entropy between laws
+        whose supports are not nested is +oo, whatever the log-densities' formulas say.
+        """
+        mine, theirs = self.support(), other.support()
+        if theirs == sp.S.Reals or mine == theirs:
+            return True
+        try:
+            found = mine.is_subset(theirs)
+        except (TypeError, ValueError, NotImplementedError):
+            return None
+        return found
+
     def moment(self, k: int) -> sp.Expr:
         """E[x**k]; subclasses supply the ones the engine needs."""
         raise NotImplementedError(f"{type(self).__name__} has no moment {k}")

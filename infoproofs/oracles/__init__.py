@@ -1,0 +1,11 @@
+"""The oracles: symbolic (proof, refutation) and numeric (points, evaluation, comparison, search, shrinking).
+
+Importing the package registers every numeric evaluator, whichever module is
+imported first: the functionals of named laws, of abstract laws on random
+finite instances, and of matrices of unspecified size.
+"""
+
+from . import instantiate as _instantiate  # noqa: F401,E402
+from . import law_functionals as _law_functionals  # noqa: F401,E402
+from . import numeric_eval as _numeric_eval  # noqa: F401  (first: the registry)
+from . import random_matrices as _random_matrices  # noqa: F401,E402

@@ -4,10 +4,13 @@ A step about unspecified densities (``log p(x) >= E_q[log p(x, z)/q(z)]``)
 is checked numerically on *instances*: for each drawn value of the seed
 symbol ``INSTANCE`` this module builds
 
-* a support size per variable (z: 2-4 values, x and others: 2-3 values),
+* a support size per variable, from a wide range: 1 (a point mass), 2, a few,
+  a dozen and up to 64 values, with at most ``MAX_CELLS`` cells per joint table
+  (a claim that holds only for small supports must meet a large one),
 * for each ``Joint`` family a strictly positive joint table drawn from a
-  flat Dirichlet (numpy, seeded by the drawn seed and the family's name;
-  a ``uniform`` variable gets the uniform marginal and Dirichlet conditionals),
+  Dirichlet, flat or sparse (concentration 0.01 to 5: nearly deterministic
+  tables too), seeded by the drawn seed and the family's name;
+  a ``uniform`` variable gets the uniform marginal and Dirichlet conditionals,
 * for each ``AbstractFunction`` a concrete function of its declared shape
   (convex: t^2, exp, ...; concave: -t^2, -exp, ...; "any": mostly convex,
   t^2 first, so that Jensen stated for a general f is refuted),
@@ -25,6 +28,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import math
 
 import mpmath as mp
 import numpy as np
@@ -48,15 +52,46 @@ from ..notation.abstract import (
     family,
 )
 from ..notation.functionals import KL, Expectation
-from .numeric_eval import NotEvaluable, numeric_evaluator, numeric_value
+from .numeric_eval import (
+    NotEvaluable,
+    OutsideDomain,
+    accumulate,
+    bind,
+    exact_result,
+    last_error,
+    lg,
+    lsum,
+    numeric_evaluator,
+    numeric_value,
+    rounding,
+)
 
-__all__ = ["Instance", "instance", "describe_instance", "uses_instance", "SIZES"]
+__all__ = ["Instance", "instance", "describe_instance", "uses_instance", "SIZE_CLASSES", "MAX_CELLS", "STRATA"]
 
-# Support sizes (inclusive ranges) per variable name; others get DEFAULT_SIZE.
-SIZES = {"z": (2, 4)}
-DEFAULT_SIZE = (2, 3)
-# Smallest Dirichlet weight kept before renormalising (keeps every table strictly positive).
-FLOOR = 1e-6
+# Every choice an instance makes (a support size class, a concentration, a floor, a function) is
+# *stratified* by the seed's residue r = seed % STRATA (the design draws consecutive residues): r = 0
+# takes the mildest option of every choice (a point mass, flat tables), r = STRATA - 1 the most extreme
+# of every choice at once (the largest supports, the sparsest tables, the tiniest floors), and the
+# residues between mix them, option (r + tag) mod n per choice and name.  Options run mild to extreme.
+STRATA = 10
+# Support sizes: (smallest, largest) per slot, one slot per stratum.  The largest class reaches far
+# past any table: a variable in a family is then shrunk to fit MAX_CELLS, but a support size on its
+# own (|X| <= 100, say) meets numbers up to a million.
+SIZE_CLASSES = ((1, 1), (2, 2), (2, 2), (3, 4), (3, 4), (5, 12), (13, 64), (65, 10**6))
+# Dirichlet concentrations, drawn per instance and family: flat tables, and sparse, nearly
+# deterministic ones (a claim true only for "typical" random tables, I(X; Z) <= log 2 say, must fail).
+CONCENTRATIONS = (1.0, 5.0, 1.0, 0.3, 0.05, 0.01)
+# Largest joint table built; bigger draws are shrunk (largest support first) until they fit.
+MAX_CELLS = 4096
+# Largest support of a variable of a family (nested expectations over it multiply).
+MAX_FAMILY_SUPPORT = 4096  # = MAX_CELLS: the table cap and the work limit bound the cost
+# Largest number of K-sample multisets enumerated for an importance-weighted bound.
+MAX_MULTISETS = 20_000
+# Smallest probability kept before renormalising (keeps every table strictly positive), drawn per
+# instance and family: a claim that leans on cells never being tiny (log p(x) >= -700) must fail.
+FLOORS = (mp.mpf("1e-6"), mp.mpf("1e-6"), mp.mpf("1e-15"), mp.mpf("1e-40"), mp.mpf("1e-300"), mp.mpf("1e-1000"))
+# Scales of the values of a random variable's table (RandomValue), drawn per instance and variable.
+VALUE_SCALES = (1.5, 1.5, 0.01, 100.0, 1e6)
 
 
 def _tag(*parts: object) -> int:
@@ -68,8 +103,19 @@ def _rng(seed: int, *parts: object) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, _tag(*parts)])
 
 
-def _normalised(weights) -> list[mp.mpf]:
-    values = [mp.mpf(float(max(w, FLOOR))) for w in weights]
+def _stratum(seed: int, options: int, *parts: object) -> int:
+    """Option index of one choice: stratified by the seed's residue, shifted per choice and name."""
+    residue = int(seed) % STRATA
+    if residue == 0:
+        return 0
+    if residue == STRATA - 1:
+        return options - 1
+    return (residue - 1 + _tag(*parts)) % options  # residues 1 .. STRATA-2 meet up to 8 options each
+
+
+def _normalised(weights, floor: mp.mpf) -> list[mp.mpf]:
+    """Dirichlet weights as a strictly positive table: weights below 1e-12 become the floor."""
+    values = [floor if w < 1e-12 else max(mp.mpf(float(w)), floor) for w in weights]
     total = mp.fsum(values)
     return [v / total for v in values]
 
@@ -99,13 +145,52 @@ class Instance:
         self._tables: dict[str, dict[tuple, mp.mpf]] = {}
         self._functions: dict[str, tuple] = {}
         self._values: dict[str, list[mp.mpf]] = {}
+        self._marginals: dict[tuple, dict[tuple, mp.mpf]] = {}
+        self._families_seen = -1
 
     # ---- supports and tables --------------------------------------------------
     def size(self, label: str) -> int:
+        """The support size of variable ``label`` in this instance (shared by every family that has it)."""
+        self._fix_sizes()
         if label not in self._sizes:
-            lo, hi = SIZES.get(label, DEFAULT_SIZE)
-            self._sizes[label] = int(_rng(self.seed, "size", label).integers(lo, hi + 1))
+            self._sizes[label] = self._draw_size(label)
         return self._sizes[label]
+
+    def _draw_size(self, label: str) -> int:
+        rng = _rng(self.seed, "size", label)
+        lo, hi = SIZE_CLASSES[_stratum(self.seed, len(SIZE_CLASSES), "size", label)]
+        return int(min(hi, max(lo, round(10 ** rng.uniform(np.log10(lo), np.log10(hi + 1))))))
+
+    def _fix_sizes(self) -> None:
+        """Draw every family variable's size, then halve the largest until each table fits MAX_CELLS.
+
+        Done for all families at once, so that every table of the instance sees
+        the same supports whatever order they are built in; redone (and the
+        tables dropped) if families were declared after the instance was made.
+        """
+        from ..notation.abstract import families
+
+        known = families()
+        if len(known) == self._families_seen:
+            return
+        self._families_seen = len(known)
+        before = dict(self._sizes)
+        for fam in known:
+            for v in fam.variables:
+                if v.name not in self._sizes:
+                    self._sizes[v.name] = min(MAX_FAMILY_SUPPORT, self._draw_size(v.name))
+        changed = True
+        while changed:
+            changed = False
+            for fam in known:
+                labels = [v.name for v in fam.variables]
+                while int(np.prod([self._sizes[label] for label in labels])) > MAX_CELLS:
+                    largest = max(labels, key=lambda label: self._sizes[label])
+                    self._sizes[largest] = max(1, self._sizes[largest] // 2)
+                    changed = True
+        if any(before.get(label, self._sizes[label]) != self._sizes[label] for label in self._sizes):
+            self._tables.clear()
+            self._marginals.clear()
 
     def table(self, name: str) -> dict[tuple, mp.mpf]:
         """The joint table of family ``name``: tuple of indices (family order) -> probability."""
@@ -115,6 +200,8 @@ class Instance:
             sizes = [self.size(label) for label in labels]
             cells = list(itertools.product(*[range(n) for n in sizes]))
             rng = _rng(self.seed, "family", name)
+            alpha = CONCENTRATIONS[_stratum(self.seed, len(CONCENTRATIONS), "concentration", name)]
+            floor = FLOORS[_stratum(self.seed, len(FLOORS), "floor", name)]
             with mp.workdps(self.dps + 10):
                 uniform = [v.name for v in fam.uniform]
                 if uniform:
@@ -125,7 +212,7 @@ class Instance:
                     rest_cells = list(itertools.product(*[range(sizes[i]) for i in rest]))
                     table = {}
                     for head in itertools.product(*[range(sizes[i]) for i in u_idx]):
-                        cond = _normalised(rng.dirichlet(np.ones(len(rest_cells))))
+                        cond = _normalised(rng.dirichlet(np.full(len(rest_cells), alpha)), floor)
                         for tail, w in zip(rest_cells, cond):
                             cell = [0] * len(labels)
                             for i, h in zip(u_idx, head):
@@ -134,9 +221,21 @@ class Instance:
                                 cell[i] = t
                             table[tuple(cell)] = mass * w
                 else:
-                    table = dict(zip(cells, _normalised(rng.dirichlet(np.ones(len(cells))))))
+                    table = dict(zip(cells, _normalised(rng.dirichlet(np.full(len(cells), alpha)), floor)))
             self._tables[name] = table
         return self._tables[name]
+
+    def marginal(self, name: str, labels: tuple[str, ...]) -> dict[tuple, mp.mpf]:
+        """The marginal table of ``labels`` (in that order) of family ``name``, summed once and kept."""
+        key = (name, labels)
+        if key not in self._marginals:
+            variables = [v.name for v in family(name).variables]
+            positions = [variables.index(label) for label in labels]
+            sums: dict[tuple, list] = {}
+            for cell, p in self.table(name).items():
+                sums.setdefault(tuple(cell[i] for i in positions), []).append(p)
+            self._marginals[key] = {k: mp.fsum(v) for k, v in sums.items()}
+        return self._marginals[key]
 
     def probability(self, name: str, fixed: dict[str, int]) -> mp.mpf:
         """Sum of the table over the cells that agree with ``fixed`` (label -> index)."""
@@ -146,9 +245,11 @@ class Instance:
             if label not in labels:
                 raise NotEvaluable(f"{label} is not a variable of {name}")
             if not 0 <= index < self.size(label):
-                raise NotEvaluable(f"{label} = {index} is outside its support of size {self.size(label)}")
-        positions = [(labels.index(label), index) for label, index in fixed.items()]
-        return mp.fsum(p for cell, p in self.table(name).items() if all(cell[i] == v for i, v in positions))
+                raise OutsideDomain(f"{label} = {index} is outside its drawn support of size {self.size(label)}")
+        if not fixed:
+            return mp.mpf(1)
+        order = tuple(sorted(fixed))
+        return self.marginal(name, order).get(tuple(fixed[label] for label in order), mp.mpf(0))
 
     def density(self, d: Density, env: dict) -> mp.mpf:
         out = {label.name: _index(value, env) for label, value in d.outcomes}
@@ -163,19 +264,24 @@ class Instance:
         key = f"{fn.name}:{fn.shape}"
         if key not in self._functions:
             options = FUNCTION_FAMILIES[fn.shape]
-            self._functions[key] = options[int(_rng(self.seed, "function", key).integers(0, len(options)))]
+            self._functions[key] = options[_stratum(self.seed, len(options), "function", key)]
         return self._functions[key]
 
     def random_value(self, name: str, label: str, index: int) -> mp.mpf:
         key = f"{name}:{label}"
         if key not in self._values:
-            draws = _rng(self.seed, "values", key).normal(0.0, 1.5, size=self.size(label))
-            self._values[key] = [mp.mpf(float(v)) for v in draws]
-        return self._values[key][index]
+            rng = _rng(self.seed, "values", key)
+            scale = VALUE_SCALES[_stratum(self.seed, len(VALUE_SCALES), "scale", key)]
+            self._values[key] = rng.normal(0.0, scale, size=self.size(label))
+        return mp.mpf(float(self._values[key][index]))
 
-    def describe(self, used: set[str] | None = None) -> dict[str, float]:
-        """Flat name -> number description (for counterexamples), limited to ``used`` names."""
-        found: dict[str, float] = {}
+    def describe(self, used: set[str] | None = None) -> dict[str, object]:
+        """Flat name -> number description (for counterexamples), limited to ``used`` names.
+
+        Large tables are cut to their first ``DESCRIBED`` cells, with a count of
+        the rest; probabilities too small for a float are given as strings.
+        """
+        found: dict[str, object] = {}
 
         def wanted(name: str) -> bool:
             return used is None or name in used
@@ -186,9 +292,12 @@ class Instance:
             if not wanted(name):
                 continue
             labels = [v.name for v in family(name).variables]
-            for cell, p in sorted(table.items()):
+            cells = sorted(table.items())
+            for cell, p in cells[:DESCRIBED]:
                 inner = ", ".join(f"{label}={i}" for label, i in zip(labels, cell))
-                found[f"{name}({inner})"] = float(p)
+                found[f"{name}({inner})"] = _number(p)
+            if len(cells) > DESCRIBED:
+                found[f"{name}: cells not shown"] = len(cells) - DESCRIBED
         for key, (shape_name, _) in sorted(self._functions.items()):
             if not wanted(key.split(":")[0]):
                 continue
@@ -198,9 +307,19 @@ class Instance:
             name, label = key.split(":")
             if not wanted(name):
                 continue
-            for i, v in enumerate(values):
+            for i, v in enumerate(values[:DESCRIBED]):
                 found[f"{name}({label}={i})"] = float(v)
+            if len(values) > DESCRIBED:
+                found[f"{name}({label}): values not shown"] = len(values) - DESCRIBED
         return found
+
+
+DESCRIBED = 36
+
+
+def _number(value: mp.mpf) -> object:
+    as_float = float(value)
+    return as_float if as_float != 0 or value == 0 else mp.nstr(value, 6)
 
 
 @functools.lru_cache(maxsize=256)
@@ -218,8 +337,8 @@ def _instance(env: dict) -> Instance:
 
 def _index(value: sp.Expr, env: dict) -> int:
     v = numeric_value(value, env)
-    if v != int(v):
-        raise NotEvaluable(f"outcome value {value} = {v} is not an index")
+    if v != int(v) or v < 0:
+        raise OutsideDomain(f"outcome value {value} = {v} is not an index of a support")
     return int(v)
 
 
@@ -252,21 +371,25 @@ def _support(label: str, env: dict) -> range:
 
 
 def _law_expectation(law, f, env: dict) -> mp.mpf:
-    """E_{v ~ law}[f(v)] by an exact finite sum."""
+    """E_{v ~ law}[f(v)] by an exact finite sum (the error of each f(v), weighted, is accumulated)."""
     if isinstance(law, MixtureLaw):
         return (_law_expectation(law.args[0], f, env) + _law_expectation(law.args[1], f, env)) / 2
     inst = _instance(env)
-    total = []
+    total, errors = [], []
     for k in _support(law.label.name, env):
         p = inst.density(law.density_at(sp.Integer(k)), env)
         total.append(p * f(mp.mpf(k)))
+        errors.append(lg(p) + last_error())
+    _exact_sum_error(total, errors)
     return mp.fsum(total)
 
 
-def _law_log_density(law, env: dict):
-    var = sp.Symbol("v_instance_", integer=True)
-    expr = law.log_density(var)
-    return lambda k: numeric_value(expr, {**env, var: k})
+def _exact_sum_error(terms: list, errors: list | None = None) -> None:
+    """Report the error of a finite sum: its terms' errors and a few roundings of each term."""
+    scale = mp.fsum(abs(t) for t in terms)
+    if scale == 0 and all(e == float("-inf") for e in errors or []):
+        return  # every term exactly 0 (a point mass: p log p = 1 log 1): computed exactly
+    accumulate(max(lsum(errors or []), max(rounding(scale), -mp.mp.prec) + 4))
 
 
 # ---- evaluators ---------------------------------------------------------------------
@@ -278,7 +401,10 @@ _ABSTRACT_LAWS = (Law, MixtureLaw)
 
 @numeric_evaluator(Expectation, applies=lambda e: isinstance(e.dist, _ABSTRACT_LAWS))
 def _expectation(e: Expectation, env: dict) -> mp.mpf:
-    return _law_expectation(e.dist, lambda v: numeric_value(e.integrand, {**env, e.var: v}), env)
+    return _law_expectation(e.dist, bind(e.integrand, e.var, env), env)
+
+
+_V = sp.Symbol("v_instance_", integer=True)
 
 
 @numeric_evaluator(KL, applies=lambda f: any(isinstance(law, _ABSTRACT_LAWS) for law in f.args))
@@ -286,40 +412,61 @@ def _kl(f: KL, env: dict) -> mp.mpf:
     p, q = f.args
     if not (isinstance(p, _ABSTRACT_LAWS) and isinstance(q, _ABSTRACT_LAWS)):
         raise NotEvaluable("KL between an abstract and a named law")
-    logp, logq = _law_log_density(p, env), _law_log_density(q, env)
-    return _law_expectation(p, lambda k: logp(k) - logq(k), env)
+    return _law_expectation(p, bind(p.log_density(_V) - q.log_density(_V), _V, env), env)
 
 
 @numeric_evaluator(Density)
 def _density(d: Density, env: dict) -> mp.mpf:
-    return _instance(env).density(d, env)
+    inst = _instance(env)
+    value = inst.density(d, env)
+    if all(inst.size(label.name) == 1 for label, _ in d.outcomes):
+        exact_result()  # the outcomes form a point mass: the probability is exactly 1
+    return value
+
+
+MAX_SUMMED = 10_000
 
 
 @numeric_evaluator(SumOver)
 def _sum_over(s: SumOver, env: dict) -> mp.mpf:
-    return mp.fsum(numeric_value(s.body, {**env, s.var: mp.mpf(k)}) for k in _support(s.label.name, env))
+    support = _support(s.label.name, env)
+    if len(support) > MAX_SUMMED:
+        raise OutsideDomain(f"a sum over |{s.label.name}| = {len(support)} values is beyond the {MAX_SUMMED} summed")
+    terms, errors = [], []
+    body = bind(s.body, s.var, env)
+    for k in support:
+        terms.append(body(mp.mpf(k)))
+        errors.append(last_error())
+    _exact_sum_error(terms, errors)
+    return mp.fsum(terms)
 
 
 @numeric_evaluator(SupportSize)
 def _support_size(s: SupportSize, env: dict) -> mp.mpf:
-    return mp.mpf(_instance(env).size(s.label.name))
+    exact_result()
+    return mp.mpf(len(_support(s.label.name, env)))
 
 
 @numeric_evaluator(FunctionValue)
 def _function_value(f: FunctionValue, env: dict) -> mp.mpf:
     _, fn = _instance(env).function(f.fn)
-    return fn(numeric_value(f.arg, env))
+    argument = numeric_value(f.arg, env)
+    spread = last_error()
+    value = fn(argument)
+    # first order: the concrete functions (t^2, exp, cosh, t^4 + t, ...) grow at most like |f| + |t|^3 + 1
+    accumulate(spread + max(lg(value), 3 * lg(argument), 0.0) + 3 if spread > float("-inf") else rounding(value))
+    return value
 
 
 @numeric_evaluator(RandomValue)
 def _random_value(r: RandomValue, env: dict) -> mp.mpf:
+    exact_result()  # a float drawn into the table, exactly
     return _instance(env).random_value(r.name, r.label.name, _index(r.value, env))
 
 
 @numeric_evaluator(ShannonEntropy)
 def _entropy(h: ShannonEntropy, env: dict) -> mp.mpf:
-    logp = _law_log_density(h.law, env)
-    return -_law_expectation(h.law, logp, env)
+    return -_law_expectation(h.law, bind(h.law.log_density(_V), _V, env), env)
 
 
 def _cells(inst: Instance, labels: list[str]):
@@ -341,6 +488,7 @@ def _mutual_info(m: MutualInfo, env: dict) -> mp.mpf:
 
         pabc = prob(a + b + c)
         total.append(pabc * (mp.log(pabc) + mp.log(prob(c)) - mp.log(prob(a + c)) - mp.log(prob(b + c))))
+    _exact_sum_error(total)
     return mp.fsum(total)
 
 
@@ -354,29 +502,61 @@ def _family_entropy(h: FamilyEntropy, env: dict) -> mp.mpf:
         pac = inst.probability(h.family, {k: cell[k] for k in a + c})
         pc = inst.probability(h.family, {k: cell[k] for k in c}) if c else mp.mpf(1)
         total.append(-pac * (mp.log(pac) - mp.log(pc)))
+    _exact_sum_error(total)
     return mp.fsum(total)
-
-
-MAX_SAMPLES = 6
 
 
 @numeric_evaluator(ImportanceWeightedBound)
 def _importance_weighted_bound(b: ImportanceWeightedBound, env: dict) -> mp.mpf:
-    """E over K independent draws from the proposal of log(mean weight), by enumerating all |Z|^K tuples."""
+    """E over K independent draws from the proposal of log(mean weight), exactly.
+
+    The mean weight depends only on the *multiset* of draws, so the sum runs
+    over multisets with their multinomial probabilities: C(|Z| + K - 1, K)
+    terms instead of |Z|^K.  Points with more than ``MAX_MULTISETS`` are
+    skipped (outside what is enumerated), and the coverage says so.
+    """
     k_value = numeric_value(b.count, env)
     if k_value != int(k_value) or k_value < 1:
         raise NotEvaluable(f"the number of samples K = {k_value} is not a positive integer")
-    if k_value > MAX_SAMPLES:
-        raise NotEvaluable(f"K = {int(k_value)} samples is above the {MAX_SAMPLES} enumerated exactly")
+    k = int(k_value)
     inst = _instance(env)
     support = list(_support(b.proposal.label.name, env))
-    q = {v: inst.density(b.proposal.density_at(sp.Integer(v)), env) for v in support}
-    w = {v: numeric_value(b.weight(sp.Integer(v)), env) for v in support}
-    k = int(k_value)
+    if math.comb(len(support) + k - 1, k) > MAX_MULTISETS:
+        raise OutsideDomain(f"K = {k} samples over |{b.proposal.label.name}| = {len(support)} values is beyond the "
+                            f"{MAX_MULTISETS} multisets enumerated exactly")
+    q = [inst.density(b.proposal.density_at(sp.Integer(v)), env) for v in support]
+    w = [numeric_value(b.weight(sp.Integer(v)), env) for v in support]
+    log_q = [mp.log(p) for p in q]
+    log_factorial = _LogFactorials()
     total = []
-    for draw in itertools.product(support, repeat=k):
-        total.append(mp.fprod(q[v] for v in draw) * mp.log(mp.fsum(w[v] for v in draw) / k))
+    for counts in _compositions(k, len(support)):
+        log_probability = log_factorial[k] + mp.fsum(
+            c * lq - log_factorial[c] for c, lq in zip(counts, log_q) if c
+        )
+        mean_weight = mp.fsum(c * wv for c, wv in zip(counts, w) if c) / k
+        total.append(mp.exp(log_probability) * mp.log(mean_weight))
+    _exact_sum_error(total)
     return mp.fsum(total)
+
+
+class _LogFactorials(dict):
+    """log n! on demand (log-gamma), at the working precision."""
+
+    def __missing__(self, n: int) -> mp.mpf:
+        self[n] = value = mp.loggamma(n + 1)
+        return value
+
+
+def _compositions(k: int, parts: int):
+    """Every vector of ``parts`` non-negative counts summing to ``k`` (stars and bars)."""
+    for bars in itertools.combinations(range(k + parts - 1), parts - 1):
+        previous = -1
+        counts = []
+        for bar in bars:
+            counts.append(bar - previous - 1)
+            previous = bar
+        counts.append(k + parts - 2 - previous)
+        yield counts
 
 
 @numeric_evaluator(JSD)

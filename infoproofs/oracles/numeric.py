@@ -1,15 +1,23 @@
-"""The numeric oracle: hypothesis draws points, mpmath evaluates both sides.
+"""The numeric oracle: one pipeline of choose points, evaluate, compare, search, shrink.
 
-Points are drawn strictly inside each symbol's declared domain and filtered
-by the derivation's extra assumptions, so a step is never refuted (or
-confirmed) outside the region where it is claimed.  Both sides are evaluated
-at ``dps`` significant digits (default 40) and compared with a tolerance
-scaled to their magnitude.  A failing point is shrunk by hypothesis to a
-minimal counterexample, reported with both sides' values and the residual.
+1. **Choose** (``points``): a seeded design over the whole declared domain of
+   each symbol, every decade and both bounds, filtered by the derivation's
+   assumptions, so a step is never refuted (or confirmed) outside the region
+   where it is claimed.
+2. **Evaluate** (``numeric_eval``): both sides with mpmath, functionals from
+   their *definitions* by quadrature or exact sums, never from a closed form.
+3. **Compare** (``compare``): with an error estimate scaled to the terms that
+   were summed, raising the precision (40, 80, 160 digits) where it cannot
+   decide; strict relations need a gap that was seen, not a tie.
+4. **Search** (``search``): Nelder-Mead on the claim's margin from the points
+   closest to failing, for inequalities and non-smooth equalities.
+5. **Shrink** (``shrink``): a failing point is simplified to a minimal
+   counterexample, reported with both sides' values and the residual.
 
-Hypothesis runs derandomized with no example database: checking writes
-nothing to the user's folders and repeated runs give the same points (which
-also lets consecutive steps share cached quadrature values).
+Nothing here writes to disk, and the design is deterministic: reruns give the
+same points and the same verdicts.  The outcome says what was covered: the
+number of points, the digits that agreed, the highest precision used, the
+range each symbol was drawn over, and how many points were skipped.
 """
 
 from __future__ import annotations
@@ -19,87 +27,104 @@ from dataclasses import dataclass, field
 
 import mpmath as mp
 import sympy as sp
-from hypothesis import HealthCheck, Phase, find, reject, settings
-from hypothesis import strategies as st
-from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from ..derivation import Relation
 from ..notation.domains import Domain
 from ..notation.functionals import Functional
 
-# Hook for abstract densities (p(x, z), q(z | x), Jensen's f): importing
-# ``instantiate`` registers their evaluators, which build a random finite
-# instance (Dirichlet tables) from the drawn seed symbol ``omega_``; a
-# counterexample is completed with that instance's description below.
-# ``random_matrices`` does the same for covariance matrices of unspecified size.
+# Hooks for abstract densities and matrices: importing ``instantiate`` and ``random_matrices``
+# registers their evaluators, which build a random finite instance (Dirichlet tables, random
+# positive-definite matrices) from the drawn seed symbol ``omega_``.
 from . import instantiate as _instantiate
 from . import random_matrices as _random_matrices
-from .numeric_eval import InvalidParameters, NotEvaluable, numeric_value, truth
+from .compare import Judgement, judge
+from .numeric_eval import NotEvaluable, OutsideDomain, truth
+from .points import design
+from .search import directed_search
+from .shrink import shrink
 
-__all__ = ["NumericOutcome", "numeric_check", "DEFAULT_DPS"]
+__all__ = ["NumericOutcome", "numeric_check", "DEFAULT_DPS", "format_value"]
 
 DEFAULT_DPS = 40
-# Digits that must agree: the working precision less a margin for quadrature.
-AGREEMENT_MARGIN = 15
+# Points drawn per step, when not set: fewer when functionals make each evaluation a quadrature.
+LIGHT_POINTS, HEAVY_POINTS = 40, 10
+# Directed-search and shrinking budgets (evaluations), light and heavy steps.
+SEARCH_BUDGET = {False: 90, True: 12}
+SHRINK_BUDGET = {False: 120, True: 30}
+# Give up drawing when this many candidates per wanted point failed the assumptions or were skipped.
+MAX_DRAWS_PER_POINT = 60
+# "Confirmed" needs at least this many evaluated points (all of them, if fewer were wanted).
+MIN_POINTS = 3
+# Ties re-judged from the second precision on, so a gap below the first one's tolerance is seen.
+PROBES = {False: 2, True: 1}
+_NONSMOOTH = (sp.Min, sp.Max, sp.Abs, sp.Piecewise, sp.sign, sp.floor, sp.ceiling, sp.Heaviside)
 
 
 @dataclass
 class NumericOutcome:
-    status: str  # "passed" | "refuted" | "unevaluable"
+    status: str  # "passed" | "refuted" | "unevaluable" | "inconclusive"
     points: int = 0
     digits: int = 0
-    counterexample: dict[str, float] | None = None
+    counterexample: dict[str, object] | None = None
     lhs_value: str = ""
     rhs_value: str = ""
     residual: str = ""
     detail: str = ""
     extras: dict = field(default_factory=dict)
+    precision: int = 0
+    coverage: dict[str, list] = field(default_factory=dict)
+    searched: int = 0
+    skipped: int = 0
+    decided: int = 0  # points where an inequality held with a visible gap
+    sample: dict | None = None  # the first evaluated point, with both sides (for symbolic refutations)
+    no_region: bool = False  # no point satisfied the assumptions: the region may be empty
+
+    def describe(self) -> str:
+        """One phrase: how many points, how many digits agreed, and what was covered."""
+        parts = [f"{self.points} points"]
+        if self.searched:
+            parts.append(f"a directed search of {self.searched} evaluations")
+        text = " and ".join(parts) + f"; {self.digits} digits agreed"
+        if self.precision > DEFAULT_DPS:
+            text += f" (working precision up to {self.precision})"
+        if self.coverage:
+            text += "; covered " + ", ".join(f"{k} in [{v[0]}, {v[1]}]" for k, v in sorted(self.coverage.items()))
+        if self.skipped:
+            text += f"; {self.skipped} points skipped (outside what the oracle evaluates)"
+        return text
 
 
-def _strategy(domain: Domain):
-    if domain.integer:
-        lo = max(int(domain.sample_lo), int(domain.lo) + 1 if domain.lo is not None else -10)
-        return st.integers(min_value=lo, max_value=int(domain.sample_hi))
-    return st.floats(
-        min_value=domain.sample_lo,
-        max_value=domain.sample_hi,
-        exclude_min=True,
-        exclude_max=True,
-        allow_nan=False,
-        allow_infinity=False,
-    )
+def format_value(value: mp.mpf, integer: bool = False):
+    """A JSON-friendly number: an int, a float that is exactly the value, or a 30-digit string."""
+    if integer or (mp.isfinite(value) and value == int(value) and abs(value) < 2**53):
+        return int(value)
+    as_float = float(value)
+    if mp.mpf(as_float) == value:
+        return as_float
+    return mp.nstr(value, 30)
 
 
-class _Undefined(ValueError):
-    pass
+def _show(value: mp.mpf | None, digits: int = 20) -> str:
+    return "undefined" if value is None else mp.nstr(value, digits)
 
 
-def _value(expr: sp.Expr, env: dict) -> mp.mpf:
-    try:
-        value = numeric_value(expr, env)
-    except (ZeroDivisionError, InvalidParameters) as exc:
-        raise _Undefined(str(exc)) from None
-    if isinstance(value, mp.mpc):
-        if abs(value.imag) > mp.mpf(10) ** (-(mp.mp.dps - AGREEMENT_MARGIN)) * max(1, abs(value.real)):
-            raise _Undefined("complex value")
-        value = value.real
-    if not mp.isfinite(value):
-        raise _Undefined("not finite")
-    return value
+def _distinguishing_digits(lhs: mp.mpf | None, rhs: mp.mpf | None) -> int:
+    """Enough digits that two close values print differently (20 at least)."""
+    if lhs is None or rhs is None or lhs == rhs:
+        return 20
+    scale = max(abs(lhs), abs(rhs))
+    return min(160, max(20, int(mp.ceil(mp.log10(scale / abs(lhs - rhs)))) + 4))
 
 
-def _violates(lhs: mp.mpf, rhs: mp.mpf, relation: Relation) -> bool:
-    scale = max(abs(lhs), abs(rhs), mp.mpf(1))
-    tol = scale * mp.mpf(10) ** (-(mp.mp.dps - AGREEMENT_MARGIN))
-    if relation is Relation.EQ:
-        return abs(lhs - rhs) > tol
-    if relation.direction < 0:
-        return lhs > rhs + tol
-    return lhs < rhs - tol
+def _precisions(dps: int) -> tuple[int, ...]:
+    return tuple(sorted({dps, max(2 * dps, 80), max(4 * dps, 160)}))
 
 
-def _show(value: mp.mpf) -> str:
-    return mp.nstr(value, 20)
+def _range_text(values: list[mp.mpf], integer: bool) -> list:
+    lo, hi = min(values), max(values)
+    if integer:
+        return [int(lo), int(hi)]
+    return [mp.nstr(lo, 3), mp.nstr(hi, 3)]
 
 
 def numeric_check(
@@ -114,7 +139,7 @@ def numeric_check(
     seconds: float = 20.0,
 ) -> NumericOutcome:
     """Search for a point inside the domains where ``lhs relation rhs`` fails."""
-    symbols = set()
+    symbols: set[sp.Symbol] = set()
     for part in (lhs, rhs, *assumptions):
         symbols |= {s for s in part.free_symbols if isinstance(s, sp.Symbol)}
     missing = [s for s in symbols if s not in domains]
@@ -122,89 +147,263 @@ def numeric_check(
         return NumericOutcome("unevaluable", detail=f"no domain for {', '.join(map(str, missing))}")
     ordered = sorted(symbols, key=lambda s: s.name)
     heavy = any(isinstance(a, Functional) for part in (lhs, rhs) for a in sp.preorder_traversal(part))
-    if examples is None:
-        examples = 10 if heavy else 40
+    wanted = examples if examples is not None else (HEAVY_POINTS if heavy else LIGHT_POINTS)
+    precisions = _precisions(dps)
+    deadline = time.monotonic() + seconds
+    doms = {s: domains[s] for s in ordered}
 
-    state = {"points": 0, "undefined": 0, "deadline": time.monotonic() + seconds, "error": None}
+    def judged(point: dict) -> Judgement:
+        return judge(lhs, rhs, relation, point, precisions)
 
-    def fails(point: dict) -> bool:
-        if time.monotonic() > state["deadline"]:
-            return False
-        with mp.workdps(dps):
-            env = {s: mp.mpf(point[s.name]) for s in ordered}
-            try:
-                if not all(truth(a, env) for a in assumptions):
-                    reject()
-                try:
-                    lv = _value(lhs, env)
-                except _Undefined:
-                    lv = None
-                try:
-                    rv = _value(rhs, env)
-                except _Undefined:
-                    rv = None
-            except NotEvaluable as exc:
-                state["error"] = str(exc)
-                state["deadline"] = 0.0
-                return False
-            if lv is None and rv is None:
-                state["undefined"] += 1
-                reject()
-            state["points"] += 1
-            if lv is None or rv is None:
-                return True
-            return _violates(lv, rv, relation)
+    evaluated: list[tuple[dict, Judgement]] = []
+    skipped = inconclusive = strict_ties = draws = 0
+    failing: tuple[dict, Judgement] | None = None
+    timed_out = False
+    try:
+        stream = design(ordered, doms, typical=max(1, wanted // 3))
+        while len(evaluated) < wanted and draws < MAX_DRAWS_PER_POINT * wanted:
+            if time.monotonic() > deadline:
+                timed_out = True
+                break
+            point = next(stream)
+            draws += 1
+            with mp.workdps(dps):
+                if not all(truth(a, point) for a in assumptions):
+                    continue
+            j = judged(point)
+            if j.status == "outside":
+                skipped += 1
+                continue
+            if j.status == "violated":
+                failing = (point, j)
+                break
+            if j.status == "inconclusive":
+                if j.singular and _exactly_undefined_on_one_side(lhs, rhs, point):
+                    failing = (point, Judgement("violated", j.lhs, j.rhs, j.dps, 0,
+                                                detail=j.detail.replace(", perhaps by rounding", " (exactly)")))
+                    break
+                inconclusive += 1
+                continue
+            if j.status == "tie" and relation.strict:
+                if _exactly_equal(lhs, rhs, point):
+                    failing = (point, Judgement("violated", j.lhs, j.rhs, j.dps, j.digits,
+                                                detail="the two sides are exactly equal here"))
+                    break
+                strict_ties += 1
+            evaluated.append((point, j))
+            if not ordered:
+                break  # a constant claim: one point says it all
+        if failing is None and not relation.strict:
+            # a gap of 1e-30 between the sides ties at 40 digits: re-judge a few ties from 80 digits on
+            ties = [point for point, j in evaluated if j.status == "tie" and j.dps == precisions[0]]
+            for point in ties[: PROBES[heavy]]:
+                probe = judge(lhs, rhs, relation, point, precisions[1:])
+                if probe.status == "violated":
+                    failing = (point, probe)
+                    break
+        searched = 0
+        if failing is None and evaluated and not timed_out and _worth_searching(lhs, rhs, relation):
+            starts = _starts(evaluated, lhs, rhs, relation, heavy)
 
-    strategy = st.fixed_dictionaries({s.name: _strategy(domains[s]) for s in ordered})
-    config = settings(
-        max_examples=examples,
-        database=None,
-        derandomize=True,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.generate, Phase.shrink],
+            def confirm(point: dict) -> bool:
+                return judged(point).status == "violated"
+
+            result = directed_search(
+                lhs, rhs, relation, starts, doms, tuple(assumptions), confirm, SEARCH_BUDGET[heavy]
+            )
+            searched = result.evaluations
+            if result.found is not None:
+                failing = (result.found, judged(result.found))
+    except NotEvaluable as exc:
+        if isinstance(exc, OutsideDomain):  # pragma: no cover - judge() turns these into "outside"
+            raise
+        return NumericOutcome("unevaluable", len(evaluated), detail=str(exc))
+
+    if failing is not None:
+        return _refuted(
+            lhs, rhs, relation, doms, tuple(assumptions), failing, len(evaluated), searched, precisions, heavy
+        )
+
+    coverage = _coverage(evaluated, doms)
+    digits = min((j.digits for _, j in evaluated), default=dps - 15)
+    precision = max((j.dps for _, j in evaluated), default=dps)
+    sample = None
+    if evaluated:
+        point, j = evaluated[0]
+        sample = {
+            "point": {s.name: format_value(v, doms[s].integer) for s, v in point.items()},
+            "lhs": _show(j.lhs), "rhs": _show(j.rhs), "tolerance": _show(j.tolerance),
+        }
+    common = dict(
+        points=len(evaluated), digits=max(0, digits), precision=precision, coverage=coverage,
+        searched=searched, skipped=skipped, sample=sample,
+        decided=sum(1 for _, j in evaluated if j.status == "holds"),
     )
-    with mp.workdps(dps):
+    if not evaluated:
+        if inconclusive:
+            return NumericOutcome(
+                "inconclusive", detail=f"at all {inconclusive} points the sides agree only within the rounding "
+                f"noise of cancelling terms, even at {precisions[-1]} digits", **common,
+            )
+        why = f"no point inside the domains satisfied the assumptions (of {draws} drawn)"
+        empty = not skipped and not timed_out and bool(assumptions)
+        if skipped:
+            why = f"all {skipped} points drawn were outside what the oracle evaluates"
+        if timed_out:
+            why = f"the numeric budget of {seconds:g} s ran out before a point was evaluated"
+        return NumericOutcome("unevaluable", detail=why, no_region=empty, **common)
+    if strict_ties:
+        return NumericOutcome(
+            "inconclusive",
+            detail=f"the sides agree within the tolerance at {strict_ties} of {len(evaluated)} points even at "
+            f"{precisions[-1]} digits, so the strict inequality {relation.value} was not seen to hold",
+            **common,
+        )
+    if ordered and len(evaluated) < min(wanted, MIN_POINTS):
+        return NumericOutcome(
+            "unevaluable",
+            detail=f"only {len(evaluated)} point(s) could be evaluated ({skipped} skipped, {inconclusive} "
+            f"inconclusive{', the time budget ran out' if timed_out else ''}): too few to confirm anything",
+            **common,
+        )
+    outcome = NumericOutcome("passed", **common)
+    notes = []
+    if inconclusive:
+        notes.append(f"{inconclusive} points inconclusive (cancellation beyond {precisions[-1]} digits)")
+    if timed_out or len(evaluated) < wanted:
+        notes.append(f"only {len(evaluated)} of the {wanted} points wanted were evaluated")
+    outcome.detail = "; ".join(notes)
+    return outcome
+
+
+def _exact_definedness(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
+    """Runs in the budgeted worker: is exactly one side undefined (complex, infinite) at the point?"""
+
+    def defined(expr: sp.Expr) -> bool:
+        value = sp.simplify(expr.xreplace(point))
+        return bool(value.is_finite and value.is_real) and not value.has(sp.zoo, sp.nan)
+
+    return defined(lhs) != defined(rhs)
+
+
+def _exactly_undefined_on_one_side(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
+    """A side undefined only after cancellation: does exact arithmetic agree that it is undefined?"""
+    if any(isinstance(a, Functional) for part in (lhs, rhs) for a in sp.preorder_traversal(part)):
+        return False
+    from ..budget import BudgetExceeded, WorkerCrashed, run_with_budget
+    from ..notation.domains import as_rational
+
+    exact_point = {s: as_rational(v) for s, v in point.items()}
+    try:
+        return bool(run_with_budget(_exact_definedness, lhs, rhs, exact_point, seconds=5.0))
+    except (BudgetExceeded, WorkerCrashed):
+        return False
+
+
+def _exact_difference(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
+    """Runs in the budgeted worker: is lhs - rhs exactly 0 at the (rational) point?"""
+    return sp.simplify((lhs - rhs).xreplace(point)) == 0
+
+
+def _exactly_equal(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
+    """For a strict relation's tie: are the sides *exactly* equal at this point (then it fails)?
+
+    The point's coordinates are exact binary numbers; SymPy evaluates the
+    residual exactly there (under a time budget).  Only for expressions without
+    functionals, whose values SymPy cannot compute exactly.
+    """
+    if any(isinstance(a, Functional) for part in (lhs, rhs) for a in sp.preorder_traversal(part)):
+        return False
+    from ..budget import BudgetExceeded, WorkerCrashed, run_with_budget
+    from ..notation.domains import as_rational
+
+    exact_point = {s: as_rational(v) for s, v in point.items()}
+    try:
+        return bool(run_with_budget(_exact_difference, lhs, rhs, exact_point, seconds=5.0))
+    except (BudgetExceeded, WorkerCrashed):
+        return False
+
+
+def _worth_searching(lhs: sp.Expr, rhs: sp.Expr, relation: Relation) -> bool:
+    """Inequalities always; equalities only with kinks (Min, Max, |.|, ...), where failure can be local."""
+    if relation is not Relation.EQ:
+        return True
+    return any(isinstance(a, _NONSMOOTH) for part in (lhs, rhs) for a in sp.preorder_traversal(part))
+
+
+def _starts(evaluated, lhs, rhs, relation, heavy: bool) -> list[dict]:
+    """The evaluated points closest to failing (smallest margin), at most 3 (1 for heavy steps)."""
+    scored = []
+    for point, j in evaluated:
+        if j.lhs is None or j.rhs is None:
+            continue
+        scale = max(abs(j.lhs), abs(j.rhs))
+        gap = (j.lhs - j.rhs) / scale if scale else mp.mpf(0)
+        if relation is Relation.EQ:
+            score = -abs(gap)
+        else:
+            score = -gap if relation.direction < 0 else gap
+        scored.append((float(score), point))
+    scored.sort(key=lambda t: t[0])
+    return [p for _, p in scored[: (1 if heavy else 3)]]
+
+
+def _coverage(evaluated, doms: dict[sp.Symbol, Domain]) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for sym, domain in doms.items():
+        if domain.sampler == "seed":
+            continue
+        values = [p[sym] for p, _ in evaluated]
+        if values:
+            found[sym.name] = _range_text(values, domain.integer)
+    seeds = [s for s, d in doms.items() if d.sampler == "seed"]
+    if seeds and evaluated:
+        from ..notation.abstract import INSTANCE
+
+        if INSTANCE in doms:
+            sizes: dict[str, list[int]] = {}
+            for p, _ in evaluated:
+                inst = _instantiate.instance(int(p[INSTANCE]), DEFAULT_DPS)
+                for label, n in inst._sizes.items():
+                    sizes.setdefault(label, []).append(n)
+            for label, ns in sorted(sizes.items()):
+                found[f"|{label}|"] = [min(ns), max(ns)]
+    return found
+
+
+def _refuted(lhs, rhs, relation, doms, assumptions, failing, points, searched, precisions, heavy) -> NumericOutcome:
+    point, first = failing
+
+    def still_fails(trial: dict) -> bool:
         try:
-            found = find(strategy, fails, settings=config)
-        except (NoSuchExample, Unsatisfiable):
-            found = None
-    if state["error"]:
-        return NumericOutcome("unevaluable", state["points"], detail=state["error"])
-    if found is None:
-        if state["points"] == 0:
-            return NumericOutcome("unevaluable", 0, detail="no point inside the domains satisfied the assumptions")
-        return NumericOutcome("passed", state["points"], dps - AGREEMENT_MARGIN)
-    with mp.workdps(dps):
-        env = {s: mp.mpf(found[s.name]) for s in ordered}
-        try:
-            lv = _show(_value(lhs, env))
-        except _Undefined as exc:
-            lv = f"undefined ({exc})"
-        try:
-            rv = _show(_value(rhs, env))
-        except _Undefined as exc:
-            rv = f"undefined ({exc})"
-        try:
-            res = _show(_value(lhs, env) - _value(rhs, env))
-        except _Undefined:
-            res = "undefined"
-    counterexample = {name: (int(v) if isinstance(v, int) else float(v)) for name, v in found.items()}
-    # Hook (abstract densities): report the random finite instance behind the seed.
+            with mp.workdps(precisions[0]):
+                if not all(truth(a, trial) for a in assumptions):
+                    return False
+            return judge(lhs, rhs, relation, trial, precisions).status == "violated"
+        except NotEvaluable:
+            return False
+
+    small, _ = shrink(point, doms, still_fails, SHRINK_BUDGET[heavy])
+    j = judge(lhs, rhs, relation, small, precisions)
+    if j.status != "violated":  # pragma: no cover - shrinking only accepts failing points
+        small, j = point, first
+    counterexample: dict[str, object] = {
+        s.name: format_value(v, doms[s].integer) for s, v in sorted(small.items(), key=lambda kv: kv[0].name)
+    }
     from ..notation.abstract import INSTANCE
 
-    if INSTANCE.name in found:
-        for key, value in _instantiate.describe_instance(found[INSTANCE.name], dps, lhs, rhs).items():
+    if INSTANCE in small:
+        seed = int(small[INSTANCE])
+        values = {name: v for name, v in counterexample.items()}
+        for key, value in _instantiate.describe_instance(seed, j.dps, lhs, rhs).items():
             counterexample[f"{INSTANCE.name}: {key}"] = value
-        for key, value in _random_matrices.describe_matrices(found[INSTANCE.name], found, dps, lhs, rhs).items():
+        for key, value in _random_matrices.describe_matrices(seed, values, j.dps, lhs, rhs).items():
             counterexample[f"{INSTANCE.name}: {key}"] = value
+    residual = _show(j.residual) if j.residual is not None else "undefined"
+    detail = f"{relation.value} fails" + (f" ({j.detail})" if j.detail else "")
+    shown = _distinguishing_digits(j.lhs, j.rhs)
     return NumericOutcome(
-        "refuted",
-        state["points"],
-        dps - AGREEMENT_MARGIN,
-        counterexample,
-        lv,
-        rv,
-        res,
-        detail=f"{relation.value} fails",
+        "refuted", points, max(0, j.digits), counterexample, _show(j.lhs, shown), _show(j.rhs, shown), residual,
+        detail=detail, precision=j.dps, searched=searched,
     )
+

@@ -1,51 +1,60 @@
-"""Evaluate expressions, functionals included, with mpmath at high precision.
+"""Evaluate expressions with mpmath, and how far each value can be off.
 
 The numeric oracle must not share machinery with the symbolic engine, or the
-two witnesses would fail together.  So functionals are evaluated here from
-their *definitions* by quadrature (``mpmath.quad``) over the law's support,
-or by exact finite sums for discrete laws, never from a derived closed form.
-Evaluation walks the SymPy tree directly with mpmath functions: this is ~100x
-faster than ``expr.evalf(subs=...)`` and keeps the precision explicit.
+two witnesses would fail together.  So functionals are evaluated from their
+*definitions* (``quadrature``, ``law_functionals``, ``instantiate``,
+``random_matrices`` register their evaluators here), never from a derived
+closed form.  Evaluation walks the SymPy tree directly with mpmath functions:
+~100x faster than ``expr.evalf(subs=...)``, and the precision stays explicit.
+
+Every value comes with a first-order **error estimate** (running error
+analysis): the log2 of an absolute bound on how far rounding at the working
+precision can have moved it.  Sums add their terms' errors, so when terms of
+1e86 cancel to 1 the error says 1e86 * 2^-prec, not 2^-prec; products add
+relative errors; ``log u`` turns the relative error of u into an absolute one
+and ``exp u`` the other way round; quadratures add their integrands' weighted
+errors and the disagreement of their two orders.  A function of an argument
+whose error is as large as the argument itself is *uncertain* (error +oo), and
+a logarithm or a root of such an argument near 0 raises ``Singular`` (not
+exact), while the same of an exact 0 or a clearly negative number is a
+genuine singularity.  The comparison of two sides (``compare``) uses the
+estimate to decide, or to raise the precision.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 
 import mpmath as mp
 import sympy as sp
 
-from ..notation.distributions import (
-    DiagNormal,
-    Distribution,
-    Exponential,
-    IsoNormal,
-    Laplace,
-    Normal,
-    Uniform,
-)
-from ..notation.functionals import (
-    KL,
-    CondDiffEntropy,
-    CrossEntropy,
-    DiffEntropy,
-    Entropy,
-    Expectation,
-    LogDensity,
-    MutualInformation,
-)
-from ..notation.random_variables import LawUnknown, RandomVariable, law_of, random_variables_in
-from ..rules.tools import LogGap
-
 __all__ = [
-    "NotEvaluable", "InvalidParameters", "numeric_value", "expect", "truth", "numeric_evaluator",
-    "NUMERIC_EVALUATORS", "hermite_rule",
+    "NotEvaluable", "InvalidParameters", "OutsideDomain", "NotConverged", "Singular", "numeric_value", "truth",
+    "numeric_evaluator", "NUMERIC_EVALUATORS", "evaluate_side", "last_error", "accumulate", "parameter",
+    "lg", "rounding", "lsum", "NEG_INF", "POS_INF", "error_frame", "clear_cache", "set_last_error", "exact_result",
+    "compiled", "bind",
 ]
+
+NEG_INF, POS_INF = float("-inf"), float("inf")
 
 
 class NotEvaluable(ValueError):
     """The expression contains something this evaluator cannot compute."""
+
+
+class OutsideDomain(NotEvaluable):
+    """The point lies outside what the claim is about, or beyond what this oracle can evaluate.
+
+    An outcome index past the drawn support, a dimension above the quadrature's
+    reach: the point is skipped, counted neither for nor against the step, and
+    the coverage report says which region was actually evaluated.
+    """
+
+
+class NotConverged(OutsideDomain):
+    """A quadrature's two orders disagreed at this point: the point is skipped (and counted as such)."""
 
 
 class InvalidParameters(NotEvaluable):
@@ -57,8 +66,20 @@ class InvalidParameters(NotEvaluable):
     """
 
 
-Env = dict[sp.Symbol, mp.mpf]
+class Singular(ZeroDivisionError):
+    """No real value here: a division by 0, a log of 0 or of a negative number.
 
+    ``exact`` says whether that is certain (the argument was exactly 0, or
+    negative beyond its error) or may be rounding (an argument that cancelled
+    to about 0): only the first is evidence against a claim.
+    """
+
+    def __init__(self, why: str, exact: bool):
+        super().__init__(why)
+        self.exact = exact
+
+
+Env = dict[sp.Symbol, mp.mpf]
 Evaluator = Callable[[sp.Basic, Env], mp.mpf]
 Applies = Callable[[sp.Basic], bool]
 
@@ -72,6 +93,9 @@ def numeric_evaluator(kind: type, applies: Applies | None = None):
 
     Extending an evaluator to new laws is a registration with a predicate, not a
     wrapper around the previous evaluator, so the order of imports does not matter.
+    An evaluator returns the value; it reports its error with ``accumulate``
+    (absolute, log2) and evaluates its parameters with ``parameter`` (whose
+    relative errors then carry over to the result).
     """
 
     def wrap(fn):
@@ -94,91 +118,459 @@ def _evaluator_for(expr: sp.Basic) -> Evaluator | None:
     return None
 
 
+# ---- the error algebra (log2 of absolute error bounds) -------------------------------------------
+
+_E = [NEG_INF]  # the error of the value numeric_value returned last
+
+
+def last_error() -> float:
+    """log2 of the error bound of the value ``numeric_value`` returned last."""
+    return _E[0]
+
+
+def set_last_error(error: float) -> None:
+    """For integrands computed outside ``numeric_value`` (a Cholesky solve, say): their error."""
+    _E[0] = error
+
+
+def lg(value) -> float:
+    """An upper bound of log2 |value| read off the mpf (-oo for 0, +oo for inf/nan)."""
+    t = getattr(value, "_mpf_", None)
+    if t is None:
+        t = abs(value)._mpf_
+    if t[1]:
+        return float(t[2] + t[3])
+    return NEG_INF if t[2] == 0 else POS_INF
+
+
+def rounding(value) -> float:
+    """log2 of the rounding error of a value computed at the working precision."""
+    return lg(value) - mp.mp.prec
+
+
+def lsum(errors) -> float:
+    """log2 of a bound on the sum of errors given as log2 (their maximum, times their count)."""
+    errors = list(errors)
+    top = max(errors, default=NEG_INF)
+    if top in (NEG_INF, POS_INF):
+        return top
+    return top + math.log2(len(errors))
+
+
+class _Frame:
+    __slots__ = ("absolute", "relative", "exact")
+
+    def __init__(self) -> None:
+        self.absolute = NEG_INF
+        self.relative = NEG_INF
+        self.exact = False
+
+
+_FRAMES: list[_Frame] = []
+
+
+class error_frame:
+    """Collects the errors an evaluator reports, for the value it returns (a context manager)."""
+
+    def __enter__(self) -> _Frame:
+        frame = _Frame()
+        _FRAMES.append(frame)
+        return frame
+
+    def __exit__(self, *exc) -> None:
+        _FRAMES.pop()
+
+
+def accumulate(error: float) -> None:
+    """Report an absolute error (log2) of the value the current evaluator is computing."""
+    if _FRAMES and error > _FRAMES[-1].absolute:
+        _FRAMES[-1].absolute = error
+
+
+def exact_result() -> None:
+    """The current evaluator's value is exact (a support size, a point mass's probability 1)."""
+    if _FRAMES:
+        _FRAMES[-1].exact = True
+
+
+def parameter(expr: sp.Basic, env: Env) -> mp.mpf:
+    """Evaluate a law's parameter; its relative error carries over to the evaluator's result."""
+    value = numeric_value(expr, env)
+    error = _E[0]
+    if _FRAMES and error > NEG_INF:
+        relative = POS_INF if value == 0 else error - lg(value)
+        if relative > _FRAMES[-1].relative:
+            _FRAMES[-1].relative = relative
+    return value
+
+
+# Work allowed for one side at one point (tree nodes evaluated): a point that needs more, a nested
+# expectation over two supports of 800 values say, is skipped as beyond what the oracle evaluates.
+WORK_LIMIT = 150_000
+_WORK = [0]
+
+
+def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]:
+    """``v -> expr(var = v)`` at the point ``env``: compiled once, one dict reused for every v."""
+    run = compiled(expr)
+    inner = dict(env)
+
+    def f(v: mp.mpf) -> mp.mpf:
+        inner[var] = v
+        return run(inner)
+
+    return f
+
+
+def evaluate_side(expr: sp.Basic, env: Env) -> tuple[mp.mpf, mp.mpf]:
+    """(value, absolute error bound) of one side at one point, at the current precision."""
+    _WORK[0] = 0
+    value = numeric_value(expr, env)
+    error = _E[0]
+    bound = mp.mpf(0) if error == NEG_INF else (mp.inf if error == POS_INF else mp.ldexp(mp.mpf(1), int(math.ceil(error))))
+    return value, bound
+
+
+# ---- functions and their error propagation ------------------------------------------------------
+
 _FUNCTIONS: dict[type, Callable] = {
-    sp.log: mp.log,
-    sp.exp: mp.exp,
-    sp.sin: mp.sin,
-    sp.cos: mp.cos,
-    sp.tan: mp.tan,
-    sp.tanh: mp.tanh,
-    sp.atan: mp.atan,
-    sp.sinh: mp.sinh,
-    sp.cosh: mp.cosh,
-    sp.erf: mp.erf,
-    sp.gamma: mp.gamma,
-    sp.loggamma: mp.loggamma,
-    sp.Abs: abs,
-    sp.sign: mp.sign,
-    sp.factorial: mp.factorial,
+    sp.log: mp.log, sp.exp: mp.exp, sp.sin: mp.sin, sp.cos: mp.cos, sp.tan: mp.tan, sp.tanh: mp.tanh,
+    sp.atan: mp.atan, sp.sinh: mp.sinh, sp.cosh: mp.cosh, sp.erf: mp.erf, sp.gamma: mp.gamma,
+    sp.loggamma: mp.loggamma, sp.Abs: abs, sp.sign: mp.sign, sp.factorial: mp.factorial,
+    sp.polygamma: mp.polygamma, sp.digamma: mp.digamma, sp.erfc: mp.erfc, sp.asinh: mp.asinh,
 }
 
-_CONSTANTS = {sp.pi: lambda: +mp.pi, sp.E: lambda: +mp.e, sp.EulerGamma: lambda: +mp.euler}
+
+def _log2(x: float) -> float:
+    return math.log2(x) if x > 0 else NEG_INF
+
+
+def _grow(u) -> float:
+    """log2 of a bound on |psi(u)| + 1: how the gamma family magnifies an argument's error."""
+    size = float(abs(u)) if mp.isfinite(u) else 1e300
+    return _log2(math.log(size + 2) + 1 + (1 / size if size > 0 else 1e300))
+
+
+# Absolute error of f(u) from the error eu of u (all log2), first order: |f'(u)| err(u).
+_PROPAGATE: dict[type, Callable[[mp.mpf, float, mp.mpf], float]] = {
+    sp.log: lambda u, eu, v: eu - lg(u),
+    sp.exp: lambda u, eu, v: lg(v) + eu,
+    sp.sin: lambda u, eu, v: eu,
+    sp.cos: lambda u, eu, v: eu,
+    sp.tan: lambda u, eu, v: eu + _log2(1 + float(min(abs(v), mp.mpf(1e150))) ** 2),
+    sp.tanh: lambda u, eu, v: eu,
+    sp.atan: lambda u, eu, v: eu,
+    sp.asinh: lambda u, eu, v: eu,
+    sp.sinh: lambda u, eu, v: eu + max(lg(v), 0.0) + 1,
+    sp.cosh: lambda u, eu, v: eu + max(lg(v), 0.0) + 1,
+    sp.erf: lambda u, eu, v: eu + 1,
+    sp.erfc: lambda u, eu, v: eu + 1,
+    sp.Abs: lambda u, eu, v: eu,
+    sp.gamma: lambda u, eu, v: lg(v) + eu + _grow(u),
+    sp.factorial: lambda u, eu, v: lg(v) + eu + _grow(u),
+    sp.loggamma: lambda u, eu, v: eu + _grow(u),
+    sp.digamma: lambda u, eu, v: eu + 2 * _grow(u) + 2,
+}
+
+
+def _apply(kind, fn, args: list, errors: list) -> mp.mpf:
+    if kind is sp.log:
+        (u,), (eu,) = args, errors
+        if isinstance(u, mp.mpf) and u <= 0:
+            certain = eu == NEG_INF or lg(u) > eu + 1
+            what = "log of 0" if u == 0 else "log of a negative number"
+            raise Singular(what + ("" if certain else " (perhaps by rounding)"), certain and (u != 0 or eu == NEG_INF))
+    value = fn(*args)
+    error = rounding(value) if isinstance(value, (mp.mpf, mp.mpc)) else NEG_INF
+    if len(args) == 1:
+        (u,), (eu,) = args, errors
+        if eu > NEG_INF:
+            if kind is sp.log and eu - lg(u) >= -1:
+                error = POS_INF  # the argument is as uncertain as it is large: its log is anyone's guess
+            elif kind is sp.sign:
+                error = max(error, 1.0 if lg(u) <= eu + 1 else NEG_INF)
+            else:
+                propagate = _PROPAGATE.get(kind)
+                spread = propagate(u, eu, value) if propagate else eu + max(lg(value), 0.0) + 2
+                error = max(error, spread)
+    else:
+        error = max(error, max(errors, default=NEG_INF) + max(lg(value), 0.0) + 2)
+    _E[0] = error
+    return value
+
+
+_CONSTANTS = {
+    sp.pi: lambda: +mp.pi, sp.E: lambda: +mp.e, sp.EulerGamma: lambda: +mp.euler, sp.I: lambda: mp.mpc(0, 1),
+    sp.Catalan: lambda: +mp.catalan,
+}
+
+
+def _sum(values: list, errors: list) -> mp.mpf:
+    value = mp.fsum(values)
+    _E[0] = max(lsum(errors), rounding(value))
+    return value
+
+
+def _product(values: list, errors: list) -> mp.mpf:
+    value = mp.fprod(values)
+    logs = [lg(v) for v in values]
+    zeros = [i for i, x in enumerate(logs) if x == NEG_INF]
+    finite = [x for x in logs if x != NEG_INF]
+    total = sum(finite)
+    spread = NEG_INF
+    for i, (e, x) in enumerate(zip(errors, logs)):
+        if e == NEG_INF:
+            continue
+        others = [j for j in zeros if j != i]
+        if others:
+            continue  # another exact factor 0: first order, nothing
+        rest = total - x if x != NEG_INF else total
+        spread = max(spread, e + rest)
+    if spread > NEG_INF:
+        spread += math.log2(len(values))
+    _E[0] = max(rounding(value), spread) if not math.isnan(spread) else POS_INF
+    return value
+
+
+def _power(base: mp.mpf, eb: float, exponent: mp.mpf, ex: float) -> mp.mpf:
+    if base == 0 and exponent < 0:
+        raise Singular("0 to a negative power", eb == NEG_INF)
+    integer = exponent == int(exponent) if mp.isfinite(exponent) and not isinstance(exponent, mp.mpc) else False
+    if isinstance(base, mp.mpf) and base < 0 and not integer and not isinstance(exponent, mp.mpc):
+        certain = eb == NEG_INF or lg(base) > eb + 1
+        raise Singular("a negative number to a fractional power" + ("" if certain else " (perhaps by rounding)"),
+                       certain)
+    value = mp.power(base, exponent)
+    errors = [rounding(value)]
+    lv = lg(value)
+    if eb > NEG_INF:
+        if base == 0:
+            errors.append(eb * float(exponent) if exponent > 0 else POS_INF)
+        else:
+            relative = eb - lg(base)
+            if relative >= -1 and not integer:
+                errors.append(POS_INF)
+            else:
+                errors.append(lv + _log2(abs(float(exponent))) + relative + 1)
+    if ex > NEG_INF and base != 0:
+        errors.append(lv + _log2(abs(float(mp.log(abs(base))))) + ex + 1)
+    _E[0] = max(errors)
+    return value
 
 
 def numeric_value(expr: sp.Basic, env: Env) -> mp.mpf:
-    """The value of ``expr`` at the point ``env`` (symbol -> mpf)."""
-    if expr.is_Integer:
-        return mp.mpf(int(expr))
-    if expr.is_Rational:
-        return mp.mpf(int(expr.p)) / int(expr.q)
-    if expr.is_Float:
-        return mp.mpf(expr)
-    if expr in _CONSTANTS:
-        return _CONSTANTS[expr]()
-    if expr.is_Symbol:
-        try:
-            return env[expr]
-        except KeyError:
-            raise NotEvaluable(f"no value for symbol {expr}") from None
-    if expr.is_Add:
-        return mp.fsum(numeric_value(a, env) for a in expr.args)
-    if expr.is_Mul:
-        total = mp.mpf(1)
-        for a in expr.args:
-            total *= numeric_value(a, env)
-        return total
-    if expr.is_Pow:
-        base = numeric_value(expr.base, env)
-        exp = numeric_value(expr.exp, env)
-        if base == 0 and exp < 0:
-            raise ZeroDivisionError("0 to a negative power")
-        value = mp.power(base, exp)
+    """The value of ``expr`` at the point ``env`` (symbol -> mpf); its error is ``last_error()``.
+
+    The expression is compiled once into a tree of closures (``compiled``) and
+    the closures are run: no dispatch on the expression's type per evaluation.
+    """
+    return compiled(expr)(env)
+
+
+Compiled = Callable[[Env], mp.mpf]
+
+
+def _tick() -> None:
+    _WORK[0] += 1
+    if _WORK[0] > WORK_LIMIT:
+        raise OutsideDomain(f"evaluating this point takes more than {WORK_LIMIT} steps")
+
+
+def _leaf_integer(n: int) -> Compiled:
+    value = mp.mpf(n)
+
+    def run(env: Env) -> mp.mpf:
+        _E[0] = NEG_INF
         return value
+
+    return run
+
+
+def _leaf_rounded(make: Callable[[], mp.mpf]) -> Compiled:
+    """A constant computed at the current precision (a rational, a Float, pi), kept per precision."""
+    by_precision: dict[int, tuple[mp.mpf, float]] = {}
+
+    def run(env: Env) -> mp.mpf:
+        prec = mp.mp.prec
+        hit = by_precision.get(prec)
+        if hit is None:
+            value = make()
+            hit = by_precision[prec] = (value, rounding(value))
+        _E[0] = hit[1]
+        return hit[0]
+
+    return run
+
+
+def _leaf_symbol(symbol: sp.Symbol) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        try:
+            value = env[symbol]
+        except KeyError:
+            raise NotEvaluable(f"no value for symbol {symbol}") from None
+        _E[0] = NEG_INF
+        return value
+
+    return run
+
+
+def _children(expr: sp.Basic) -> list[Compiled]:
+    return [compiled(a) for a in expr.args]
+
+
+def _node_sum(parts: list[Compiled], combine) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        _tick()
+        values, errors = [], []
+        for part in parts:
+            values.append(part(env))
+            errors.append(_E[0])
+        return combine(values, errors)
+
+    return run
+
+
+def _node_power(base: Compiled, exponent: Compiled) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        _tick()
+        b = base(env)
+        eb = _E[0]
+        x = exponent(env)
+        return _power(b, eb, x, _E[0])
+
+    return run
+
+
+def _node_function(kind, fn, parts: list[Compiled]) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        _tick()
+        values, errors = [], []
+        for part in parts:
+            values.append(part(env))
+            errors.append(_E[0])
+        return _apply(kind, fn, values, errors)
+
+    return run
+
+
+def _node_extremum(parts: list[Compiled], pick) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        _tick()
+        values, errors = [], []
+        for part in parts:
+            values.append(part(env))
+            errors.append(_E[0])
+        _E[0] = max(errors)
+        return pick(values)
+
+    return run
+
+
+def _node_piecewise(branches: list[tuple[Compiled, sp.Basic]]) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        _tick()
+        for value, cond in branches:
+            if cond is sp.true or truth(cond, env):
+                return value(env)
+        raise NotEvaluable("no branch of a Piecewise applies")
+
+    return run
+
+
+def _node_functional(fn: Evaluator, expr: sp.Basic) -> Compiled:
+    names = sorted(((s.name, s) for s in expr.free_symbols if isinstance(s, sp.Symbol)), key=lambda t: t[0])
+    free = [s for _, s in names]
+
+    def run(env: Env) -> mp.mpf:
+        _tick()
+        try:
+            key = (expr, mp.mp.prec, tuple(env.get(s) for s in free))
+        except TypeError:  # pragma: no cover - unhashable values
+            key = None
+        return _cached(fn, expr, env, key)
+
+    return run
+
+
+def _node_failing(message: str, error=NotEvaluable) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        raise error(message)
+
+    return run
+
+
+@functools.lru_cache(maxsize=20_000)
+def compiled(expr: sp.Basic) -> Compiled:
+    """``expr`` as a tree of closures that evaluate it (and its error) at a point."""
+    if expr.is_Integer:
+        return _leaf_integer(int(expr))
+    if expr.is_Rational:
+        p, q = int(expr.p), int(expr.q)
+        return _leaf_rounded(lambda: mp.mpf(p) / q)
+    if expr.is_Float:
+        return _leaf_rounded(lambda: mp.mpf(expr))
+    if expr.is_Symbol:
+        return _leaf_symbol(expr)
+    if expr in _CONSTANTS:
+        return _leaf_rounded(_CONSTANTS[expr])
+    if expr.is_Add:
+        return _node_sum(_children(expr), _sum)
+    if expr.is_Mul:
+        return _node_sum(_children(expr), _product)
+    if expr.is_Pow:
+        return _node_power(compiled(expr.base), compiled(expr.exp))
     if expr is sp.zoo or expr is sp.nan or expr is sp.oo or expr is -sp.oo:
-        raise InvalidParameters(f"{expr} is not finite")
+        return _node_failing(f"{expr} is not finite", InvalidParameters)
     fn = _evaluator_for(expr)
     if fn is not None:
-        return _cached(fn, expr, env)
-    fn = _FUNCTIONS.get(type(expr)) or _FUNCTIONS.get(getattr(expr, "func", None))
-    if fn is not None:
-        return fn(*[numeric_value(a, env) for a in expr.args])
-    if isinstance(expr, (sp.Max, sp.Min)):
-        values = [numeric_value(a, env) for a in expr.args]
-        return max(values) if isinstance(expr, sp.Max) else min(values)
+        return _node_functional(fn, expr)
+    kind = type(expr)
+    function = _FUNCTIONS.get(kind)
+    if function is not None:
+        return _node_function(kind, function, _children(expr))
+    if isinstance(expr, sp.Max):
+        return _node_extremum(_children(expr), max)
+    if isinstance(expr, sp.Min):
+        return _node_extremum(_children(expr), min)
     if isinstance(expr, sp.Piecewise):
-        for value, cond in expr.args:
-            if cond is sp.true or truth(cond, env):
-                return numeric_value(value, env)
-        raise NotEvaluable("no branch of a Piecewise applies")
+        return _node_piecewise([(compiled(value), cond) for value, cond in expr.args])
     if isinstance(expr, sp.Sum):
-        return _finite_sum(expr, env)
-    raise NotEvaluable(f"cannot evaluate {type(expr).__name__} numerically")
+        return lambda env: _finite_sum(expr, env)
+    return _node_failing(f"cannot evaluate {type(expr).__name__} numerically")
 
 
 _CACHE: dict = {}
 
 
-def _cached(fn, expr: sp.Basic, env: Env) -> mp.mpf:
-    """Functionals are costly (quadrature); consecutive steps reuse the same points."""
-    try:
-        key = (expr, mp.mp.dps, tuple(sorted((str(s), env[s]) for s in expr.free_symbols if s in env)))
-    except TypeError:
-        return fn(expr, env)
-    if key not in _CACHE:
-        if len(_CACHE) > 50_000:
-            _CACHE.clear()
-        _CACHE[key] = fn(expr, env)
-    return _CACHE[key]
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _cached(fn, expr: sp.Basic, env: Env, key) -> mp.mpf:
+    """Functionals are costly (quadrature); consecutive steps reuse the same points.
+
+    The value is cached with its error: the evaluator's reported absolute error,
+    the rounding of the result, and its parameters' relative error carried over.
+    """
+    hit = _CACHE.get(key) if key is not None else None
+    if hit is None:
+        with error_frame() as frame:
+            value = fn(expr, env)
+        if frame.exact:
+            error = NEG_INF
+        else:
+            error = max(frame.absolute, rounding(value) + 3)
+            if frame.relative > NEG_INF:
+                error = max(error, lg(value) + frame.relative + 3)
+        if key is not None:
+            if len(_CACHE) > 50_000:
+                _CACHE.clear()
+            _CACHE[key] = (value, error)
+        _E[0] = error
+        return value
+    value, error = hit
+    _E[0] = error
+    return value
 
 
 def truth(cond: sp.Basic, env: Env) -> bool:
@@ -202,6 +594,7 @@ def truth(cond: sp.Basic, env: Env) -> bool:
     raise NotEvaluable(f"cannot decide condition {cond}")
 
 
+MAX_TERMS = 10_000
 
 
 def _finite_sum(expr: sp.Sum, env: Env) -> mp.mpf:
@@ -215,341 +608,15 @@ def _finite_sum(expr: sp.Sum, env: Env) -> mp.mpf:
     if lo.is_infinite or hi.is_infinite:
         raise NotEvaluable("infinite sums are not evaluated numerically")
     lo_v, hi_v = numeric_value(lo, env), numeric_value(hi, env)
-    if lo_v != int(lo_v) or hi_v != int(hi_v) or hi_v - lo_v > 10_000:
-        raise NotEvaluable("sum bounds are not small integers")
-    total = mp.mpf(0)
+    if lo_v != int(lo_v) or hi_v != int(hi_v):
+        raise NotEvaluable("sum bounds are not integers")
+    if hi_v - lo_v >= MAX_TERMS:
+        raise OutsideDomain(f"a sum of {int(hi_v - lo_v) + 1} terms is beyond the {MAX_TERMS} summed term by term")
+    values, errors = [], []
+    run = compiled(body)
+    inner = dict(env)
     for k in range(int(lo_v), int(hi_v) + 1):
-        total += numeric_value(body, {**env, var: mp.mpf(k)})
-    return total
-
-
-# ---- distributions -------------------------------------------------------------
-
-
-def _log_density(dist: Distribution, env: Env) -> Callable[[mp.mpf], mp.mpf]:
-    x = sp.Symbol("x_numeric_", real=True)
-    expr = dist.log_density(x)
-
-    def logp(value: mp.mpf) -> mp.mpf:
-        return numeric_value(expr, {**env, x: value})
-
-    return logp
-
-
-def _breakpoints(dist: Distribution, env: Env) -> list:
-    if isinstance(dist, Normal):
-        m = numeric_value(dist.mean, env)
-        s = mp.sqrt(numeric_value(dist.variance, env))
-        return [-mp.inf, m - 4 * s, m, m + 4 * s, mp.inf]
-    if isinstance(dist, Laplace):
-        m = numeric_value(dist.args[0], env)
-        b = numeric_value(dist.args[1], env)
-        return [-mp.inf, m - 8 * b, m, m + 8 * b, mp.inf]
-    if isinstance(dist, Exponential):
-        return [0, 1 / numeric_value(dist.args[0], env), mp.inf]
-    if isinstance(dist, Uniform):
-        return [numeric_value(dist.args[0], env), numeric_value(dist.args[1], env)]
-    raise NotEvaluable(f"no quadrature support for {type(dist).__name__}")
-
-
-@functools.lru_cache(maxsize=8)
-def hermite_rule(n: int, dps: int) -> tuple[tuple[mp.mpf, ...], tuple[mp.mpf, ...]]:
-    """Gauss-Hermite nodes/weights for the standard normal (Golub-Welsch), at ``dps`` digits."""
-    with mp.workdps(dps + 10):
-        jacobi = mp.zeros(n)
-        for i in range(n - 1):
-            jacobi[i, i + 1] = jacobi[i + 1, i] = mp.sqrt(i + 1)
-        nodes, vectors = mp.eigsy(jacobi)
-        return tuple(nodes[i] for i in range(n)), tuple(vectors[0, i] ** 2 for i in range(n))
-
-
-_COARSE, _FINE = 16, 28
-
-
-def _agree(a: mp.mpf, b: mp.mpf) -> bool:
-    scale = max(abs(a), abs(b), mp.mpf(1))
-    return abs(a - b) <= scale * mp.mpf(10) ** (-(mp.mp.dps - 12))
-
-
-def _gaussian_expectation(mean: mp.mpf, sd: mp.mpf, f: Callable[[mp.mpf], mp.mpf]) -> mp.mpf | None:
-    """E f(mean + sd Z) by Gauss-Hermite at two orders; None if they disagree.
-
-    Exact for polynomials of degree < 2n, which covers every log-ratio of
-    Gaussians; the two-order comparison guards the non-polynomial cases.
-    """
-    estimates = []
-    for n in (_COARSE, _FINE):
-        nodes, weights = hermite_rule(n, mp.mp.dps)
-        estimates.append(mp.fsum(w * f(mean + sd * z) for z, w in zip(nodes, weights)))
-    return estimates[1] if _agree(*estimates) else None
-
-
-def _gaussian_expectation_2d(
-    a: tuple[mp.mpf, mp.mpf], b: tuple[mp.mpf, mp.mpf], f: Callable[[mp.mpf, mp.mpf], mp.mpf]
-) -> mp.mpf:
-    estimates = []
-    for n in (6, 10):  # 2-D tensor rules grow as n^2; log-densities of Gaussians are exact at n >= 2
-        nodes, weights = hermite_rule(n, mp.mp.dps)
-        total = mp.mpf(0)
-        for z1, w1 in zip(nodes, weights):
-            x = a[0] + a[1] * z1
-            total += w1 * mp.fsum(w2 * f(x, b[0] + b[1] * z2) for z2, w2 in zip(nodes, weights))
-        estimates.append(total)
-    if not _agree(*estimates):
-        raise NotEvaluable("two-dimensional Gauss-Hermite quadrature did not converge")
-    return estimates[1]
-
-
-@functools.lru_cache(maxsize=8)
-def _laguerre_rule(n: int, dps: int) -> tuple[tuple[mp.mpf, ...], tuple[mp.mpf, ...]]:
-    """Gauss-Laguerre nodes/weights for the weight e^{-u} on [0, oo) (Golub-Welsch)."""
-    with mp.workdps(dps + 10):
-        jacobi = mp.zeros(n)
-        for i in range(n):
-            jacobi[i, i] = 2 * i + 1
-            if i + 1 < n:
-                jacobi[i, i + 1] = jacobi[i + 1, i] = i + 1
-        nodes, vectors = mp.eigsy(jacobi)
-        return tuple(nodes[i] for i in range(n)), tuple(vectors[0, i] ** 2 for i in range(n))
-
-
-def _exponential_expectation(g: Callable[[mp.mpf], mp.mpf]) -> mp.mpf | None:
-    """E g(U) for U ~ Exp(1) by Gauss-Laguerre at two orders; None if they disagree."""
-    estimates = []
-    for n in (_COARSE, _FINE):
-        nodes, weights = _laguerre_rule(n, mp.mp.dps)
-        estimates.append(mp.fsum(w * g(u) for u, w in zip(nodes, weights)))
-    return estimates[1] if _agree(*estimates) else None
-
-
-def _laplace_expectation(
-    mu: mp.mpf, b: mp.mpf, f: Callable[[mp.mpf], mp.mpf], kinks
-) -> mp.mpf | None:
-    """E f(X), X ~ Laplace(mu, b), split at mu and at every kink of f.
-
-    The two tails beyond the outermost breakpoints are exponential: x = hi + b u
-    turns the right tail into (1/2) e^{-(hi - mu)/b} E f(hi + b U), U ~ Exp(1),
-    done by Gauss-Laguerre (two orders must agree), and likewise on the left.
-    Between breakpoints the integrand is smooth on a finite interval, where
-    tanh-sinh quadrature converges fast.  None when the tail rules disagree.
-    """
-    points = sorted({mu, *kinks})
-    lo, hi = points[0], points[-1]
-    right = _exponential_expectation(lambda u: f(hi + b * u))
-    left = _exponential_expectation(lambda u: f(lo - b * u))
-    if right is None or left is None:
-        return None
-    total = [mp.exp(-(hi - mu) / b) * right / 2, mp.exp(-(mu - lo) / b) * left / 2]
-    for a, c in zip(points, points[1:]):
-        total.append(mp.quad(lambda x: mp.exp(-abs(x - mu) / b) / (2 * b) * f(x), [a, c]))
-    return mp.fsum(total)
-
-
-def _law_kinks(dist: Distribution, env: Env) -> list[mp.mpf]:
-    """Points where a law's log-density is not smooth (quadrature must split there)."""
-    if isinstance(dist, Laplace):
-        return [numeric_value(dist.args[0], env)]
-    return []
-
-
-def _integrand_kinks(integrand: sp.Expr, var: sp.Symbol, env: Env) -> list[mp.mpf]:
-    """Zeros of |a x + b| inside an integrand: the kinks of piecewise-linear terms."""
-    found = []
-    for atom in integrand.atoms(sp.Abs):
-        inner = sp.expand(atom.args[0])
-        if inner.is_polynomial(var) and sp.degree(inner, var) == 1:
-            slope, offset = inner.coeff(var, 1), inner.coeff(var, 0)
-            try:
-                found.append(-numeric_value(offset, env) / numeric_value(slope, env))
-            except (NotEvaluable, ZeroDivisionError):
-                continue
-    for law in integrand.atoms(LogDensity):
-        if law.var == var:
-            found += _law_kinks(law.dist, env)
-    return found
-
-
-def expect(
-    dist: Distribution, f: Callable[[mp.mpf], mp.mpf], env: Env, kinks: list[mp.mpf] | tuple = ()
-) -> mp.mpf:
-    """E_{x~dist}[f(x)] by quadrature (continuous) or an exact sum (discrete).
-
-    Gaussian laws use Gauss-Hermite and exponential laws Gauss-Laguerre, each at
-    two orders that must agree; Laplace laws use Gauss-Laguerre on the two tails
-    beyond the location and the kinks of f, and tanh-sinh between them.  When the
-    rules disagree (a non-smooth f) the integral is redone by tanh-sinh quadrature
-    split at every known kink.
-    """
-    if isinstance(dist, Normal):
-        mean = numeric_value(dist.mean, env)
-        variance = numeric_value(dist.variance, env)
-        if variance <= 0:
-            raise InvalidParameters("non-positive variance at this point")
-        found = _gaussian_expectation(mean, mp.sqrt(variance), f)
-        if found is not None:
-            return found
-    if isinstance(dist, Laplace):
-        mu, b = (numeric_value(a, env) for a in dist.args)
-        if b <= 0:
-            raise InvalidParameters("non-positive Laplace scale at this point")
-        found = _laplace_expectation(mu, b, f, kinks)
-        if found is not None:
-            return found
-    if isinstance(dist, Exponential) and all(k <= 0 for k in kinks):
-        rate = numeric_value(dist.args[0], env)
-        if rate <= 0:
-            raise InvalidParameters("non-positive rate at this point")
-        found = _exponential_expectation(lambda u: f(u / rate))
-        if found is not None:
-            return found
-    if dist.is_discrete:
-        total = mp.mpf(0)
-        for value, prob in dist.outcomes():
-            p = numeric_value(prob, env)
-            if p < 0:
-                raise InvalidParameters("negative probability at this point")
-            if p != 0:
-                total += p * f(numeric_value(value, env))
-        return total
-    logp = _log_density(dist, env)
-    points = _breakpoints(dist, env)
-    lo, hi = points[0], points[-1]
-    points = sorted(set(points) | {k for k in kinks if lo < k < hi}, key=lambda v: (v != -mp.inf, v))
-    return mp.quad(lambda x: mp.exp(logp(x)) * f(x), points)
-
-
-def _coordinates(dist: Distribution, env: Env) -> list[Distribution] | None:
-    if isinstance(dist, IsoNormal):
-        d = numeric_value(dist.dim, env)
-        if d != int(d) or d < 1:
-            raise InvalidParameters("dimension is not a positive integer at this point")
-        return [dist.coordinate()] * int(d)
-    if isinstance(dist, DiagNormal):
-        return dist.coordinates()
-    return None
-
-
-@numeric_evaluator(Expectation)
-def _expectation(e: Expectation, env: Env) -> mp.mpf:
-    kinks = _integrand_kinks(e.integrand, e.var, env)
-    return expect(e.dist, lambda v: numeric_value(e.integrand, {**env, e.var: v}), env, kinks)
-
-
-@numeric_evaluator(LogDensity)
-def _log_density_value(e: LogDensity, env: Env) -> mp.mpf:
-    return _log_density(e.dist, env)(numeric_value(e.var, env))
-
-
-@numeric_evaluator(LogGap)
-def _log_gap(e: LogGap, env: Env) -> mp.mpf:
-    u = numeric_value(e.args[0], env)
-    return u - 1 - mp.log(u)
-
-
-@numeric_evaluator(KL)
-def _kl(f: KL, env: Env) -> mp.mpf:
-    p, q = f.args
-    coords_p, coords_q = _coordinates(p, env), _coordinates(q, env)
-    if coords_p is not None and coords_q is not None and len(coords_p) == len(coords_q):
-        return mp.fsum(_kl(KL(a, b), env) for a, b in zip(coords_p, coords_q))
-    logp, logq = _log_density(p, env), _log_density(q, env)
-    return expect(p, lambda x: logp(x) - logq(x), env, _law_kinks(q, env))
-
-
-@numeric_evaluator(CrossEntropy)
-def _cross_entropy(f: CrossEntropy, env: Env) -> mp.mpf:
-    p, q = f.args
-    coords_p, coords_q = _coordinates(p, env), _coordinates(q, env)
-    if coords_p is not None and coords_q is not None and len(coords_p) == len(coords_q):
-        return mp.fsum(_cross_entropy(CrossEntropy(a, b), env) for a, b in zip(coords_p, coords_q))
-    logq = _log_density(q, env)
-    return -expect(p, logq, env, _law_kinks(q, env))
-
-
-@numeric_evaluator(Entropy)
-def _entropy(f: Entropy, env: Env) -> mp.mpf:
-    dist = f.args[0]
-    logp = _log_density(dist, env)
-    return -expect(dist, logp, env)
-
-
-def _law(target, env: Env) -> Distribution:
-    if isinstance(target, Distribution):
-        return target
-    try:
-        return law_of(target)
-    except LawUnknown as exc:
-        raise NotEvaluable(str(exc)) from None
-
-
-@numeric_evaluator(DiffEntropy)
-def _diff_entropy(f: DiffEntropy, env: Env) -> mp.mpf:
-    dist = _law(f.target, env)
-    coords = _coordinates(dist, env)
-    if coords is not None:
-        return mp.fsum(_diff_entropy(DiffEntropy(c), env) for c in coords)
-    logp = _log_density(dist, env)
-    return -expect(dist, logp, env)
-
-
-def _additive_parts(y: sp.Expr, x: sp.Expr) -> tuple[Distribution, Distribution, Distribution]:
-    """For Y = X + N with N independent of X: the laws of X, N and Y."""
-    noise = sp.expand(y - x)
-    if not random_variables_in(noise) or random_variables_in(noise) & random_variables_in(x):
-        raise NotEvaluable("only additive channels Y = X + N with independent N are evaluated numerically")
-    try:
-        return law_of(x), law_of(noise), law_of(y)
-    except LawUnknown as exc:
-        raise NotEvaluable(str(exc)) from None
-
-
-def _channel_integral(x_law: Distribution, n_law: Distribution, integrand, env: Env) -> mp.mpf:
-    """E over independent x ~ X, n ~ N of integrand(x, n) (Gaussian laws only)."""
-    if not (isinstance(x_law, Normal) and isinstance(n_law, Normal)):
-        raise NotEvaluable("channel integrals are evaluated for Gaussian inputs and noise only")
-
-    def moments(law: Normal) -> tuple[mp.mpf, mp.mpf]:
-        return numeric_value(law.mean, env), mp.sqrt(numeric_value(law.variance, env))
-
-    return _gaussian_expectation_2d(moments(x_law), moments(n_law), integrand)
-
-
-@numeric_evaluator(MutualInformation)
-def _mutual_information(f: MutualInformation, env: Env) -> mp.mpf:
-    """I(X; X+N) = E[log p(y|x) - log p(y)], per coordinate, by 2-D quadrature."""
-    x_expr, y_expr = f.args
-    x_law, n_law, y_law = _additive_parts(y_expr, x_expr)
-    cx, cn, cy = _coordinates(x_law, env), _coordinates(n_law, env), _coordinates(y_law, env)
-    if cx is None:
-        cx, cn, cy = [x_law], [n_law], [y_law]
-    total = mp.mpf(0)
-    per_coordinate: dict = {}  # isotropic laws repeat the same coordinate d times
-    for a, b, c in zip(cx, cn, cy):
-        if (a, b, c) not in per_coordinate:
-            logn, logy = _log_density(b, env), _log_density(c, env)
-            per_coordinate[(a, b, c)] = _channel_integral(
-                a, b, lambda x, n, logn=logn, logy=logy: logn(n) - logy(x + n), env
-            )
-        total += per_coordinate[(a, b, c)]
-    return total
-
-
-@numeric_evaluator(CondDiffEntropy)
-def _conditional_entropy(f: CondDiffEntropy, env: Env) -> mp.mpf:
-    """h(X+N | X) = -E[log p(y|x)] with p(y|x) = p_N(y - x), by 2-D quadrature."""
-    y_expr, x_expr = f.args
-    x_law, n_law, _ = _additive_parts(y_expr, x_expr)
-    cx, cn = _coordinates(x_law, env), _coordinates(n_law, env)
-    if cx is None:
-        cx, cn = [x_law], [n_law]
-    total = mp.mpf(0)
-    for a, b in zip(cx, cn):
-        logn = _log_density(b, env)
-        total += _channel_integral(a, b, lambda x, n, logn=logn: -logn(n), env)
-    return total
-
-
-@numeric_evaluator(RandomVariable)
-def _random_variable(f: RandomVariable, env: Env) -> mp.mpf:
-    raise NotEvaluable(f"the random variable {f.name} has no single numeric value")
-
+        inner[var] = mp.mpf(k)
+        values.append(run(inner))
+        errors.append(_E[0])
+    return _sum(values, errors)

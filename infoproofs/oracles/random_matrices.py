@@ -36,11 +36,19 @@ from ..notation.functionals import KL, CrossEntropy, DiffEntropy, Expectation, L
 from ..notation.matrices import QuadraticForm, RealVector, SPDMatrix, random_matrices_in
 from .numeric_eval import (
     InvalidParameters,
+    NotConverged,
     NotEvaluable,
-    hermite_rule,
+    OutsideDomain,
+    accumulate,
+    last_error,
+    lg,
+    lsum,
     numeric_evaluator,
     numeric_value,
+    rounding,
+    set_last_error,
 )
+from .quadrature import hermite_rule
 
 __all__ = ["matrix_value", "describe_matrices", "EIGENVALUE_RANGE"]
 
@@ -58,7 +66,7 @@ def _dimension(value: sp.Expr, env: dict) -> int:
     if d != int(d) or d < 1:
         raise InvalidParameters(f"dimension {value} = {d} is not a positive integer")
     if d > MAX_DIMENSION:
-        raise NotEvaluable(f"dimension {int(d)} is above the {MAX_DIMENSION} this oracle integrates over")
+        raise OutsideDomain(f"dimension {int(d)} is above the {MAX_DIMENSION} this oracle integrates over")
     return int(d)
 
 
@@ -75,6 +83,14 @@ def _instance_matrix(kind: str, name: str, seed: int, d: int, dps: int) -> mp.ma
         Q = mp.matrix(q.tolist())
         sigma = Q * mp.diag([mp.mpf(float(v)) for v in eigenvalues]) * Q.T
         return (sigma + sigma.T) / 2
+
+
+def _matrix_error(*matrices: mp.matrix) -> None:
+    """Report the rounding error of matrix arithmetic on these operands: entries' size, d, and the
+    condition of the random covariances (eigenvalues in [0.1, 10], so at most 100, squared for safety)."""
+    size = max((mp.mnorm(m, "inf") for m in matrices), default=mp.mpf(0))
+    d = max((m.rows for m in matrices), default=1)
+    accumulate(rounding(size) + 2 * lg(mp.mpf(d)) + 2 * lg(mp.mpf(100)) + 4)
 
 
 def _instanced(sym: sp.MatrixSymbol, env: dict) -> mp.matrix:
@@ -95,6 +111,7 @@ def matrix_value(expr: sp.Basic, env: dict) -> mp.matrix:
         return mp.matrix([[numeric_value(expr[i, j], env) for j in range(expr.shape[1])] for i in range(expr.shape[0])])
     if isinstance(expr, sp.MatAdd):
         parts = [matrix_value(a, env) for a in expr.args]
+        _matrix_error(*parts)
         total = parts[0]
         for part in parts[1:]:
             total = total + part
@@ -131,17 +148,23 @@ def matrix_value(expr: sp.Basic, env: dict) -> mp.matrix:
 @numeric_evaluator(sp.Trace)
 def _trace(e: sp.Trace, env: dict) -> mp.mpf:
     m = matrix_value(e.arg, env)
+    _matrix_error(m)
     return mp.fsum(m[i, i] for i in range(m.rows))
 
 
 @numeric_evaluator(sp.Determinant)
 def _determinant(e: sp.Determinant, env: dict) -> mp.mpf:
-    return mp.det(matrix_value(e.arg, env))
+    m = matrix_value(e.arg, env)
+    value = mp.det(m)
+    accumulate(rounding(value) + 2 * lg(mp.mpf(m.rows)) + 2 * lg(mp.mpf(100)) + 4)
+    return value
 
 
 @numeric_evaluator(QuadraticForm)
 def _quadratic_form(e: QuadraticForm, env: dict) -> mp.mpf:
     v, a = matrix_value(e.args[0], env), matrix_value(e.args[1], env)
+    _matrix_error(v.T * v, a)
+    accumulate(rounding(mp.mnorm(v, "inf") ** 2 * mp.mnorm(a, "inf")) + 2 * lg(mp.mpf(a.rows)) + 4)
     return (v.T * a * v)[0, 0]
 
 
@@ -156,7 +179,7 @@ class _Gaussian:
         cov = matrix_value(dist.cov, env)
         self.d = cov.rows
         if self.d > MAX_DIMENSION:
-            raise NotEvaluable(f"dimension {self.d} is above the {MAX_DIMENSION} this oracle integrates over")
+            raise OutsideDomain(f"dimension {self.d} is above the {MAX_DIMENSION} this oracle integrates over")
         try:
             self.chol = mp.cholesky(cov)
         except ValueError:
@@ -169,7 +192,9 @@ class _Gaussian:
         for i in range(self.d):  # forward substitution: L y = x - mu
             y.append((r[i] - mp.fsum(self.chol[i, k] * y[k] for k in range(i))) / self.chol[i, i])
         quad = mp.fsum(v**2 for v in y)
-        return -self.d * mp.log(2 * mp.pi) / 2 - self.log_det / 2 - quad / 2
+        terms = [-self.d * mp.log(2 * mp.pi) / 2, -self.log_det / 2, -quad / 2]
+        self.error = rounding(mp.fsum(abs(t) for t in terms)) + 2 * lg(mp.mpf(self.d)) + 2 * lg(mp.mpf(100)) + 4
+        return mp.fsum(terms)
 
 
 # (coarse, fine) Gauss-Hermite orders per coordinate, the first whose fine tensor rule has at most
@@ -191,15 +216,18 @@ def _vector_expectation(gauss: _Gaussian, f: Callable[[mp.matrix], mp.mpf]) -> m
     for n in _orders(gauss.d):
         nodes, weights = hermite_rule(n, mp.mp.dps)
         total = []
+        errors = []
         for index in itertools.product(range(n), repeat=gauss.d):
             z = mp.matrix([nodes[i] for i in index])
             w = mp.fprod(weights[i] for i in index)
             total.append(w * f(gauss.mean + gauss.chol * z))
-        estimates.append(mp.fsum(total))
-    coarse, fine = estimates
-    scale = max(abs(coarse), abs(fine), mp.mpf(1))
+            errors.append(lg(w) + last_error())
+        estimates.append((mp.fsum(total), mp.fsum(abs(t) for t in total), lsum(errors)))
+    (coarse, mag_c, _), (fine, mag_f, err_f) = estimates
+    scale = max(mag_c, mag_f, abs(coarse), abs(fine))
     if abs(coarse - fine) > scale * mp.mpf(10) ** (-(mp.mp.dps - 12)):
-        raise NotEvaluable("Gauss-Hermite quadrature over N(mu, Sigma) did not converge")
+        raise NotConverged("Gauss-Hermite quadrature over N(mu, Sigma) did not converge")
+    accumulate(max(err_f, lg(coarse - fine) if coarse != fine else float("-inf"), rounding(scale) + 5))
     return fine
 
 
@@ -218,15 +246,25 @@ def _expectation(e: Expectation, env: dict) -> mp.mpf:
     if len(coords) != gauss.d:
         raise NotEvaluable(f"{len(coords)} bound coordinates for a {gauss.d}-dimensional law")
 
+    from .numeric_eval import compiled
+
+    run = compiled(e.integrand)
+    inner = dict(env)
+
     def integrand(x: mp.matrix) -> mp.mpf:
-        return numeric_value(e.integrand, {**env, **{c: x[i] for i, c in enumerate(coords)}})
+        for i, c in enumerate(coords):
+            inner[c] = x[i]
+        return run(inner)
 
     return _vector_expectation(gauss, integrand)
 
 
 @numeric_evaluator(LogDensity, applies=lambda e: _is_mvn(e.dist))
 def _log_density(e: LogDensity, env: dict) -> mp.mpf:
-    return _Gaussian(e.dist, env).log_density(_vector_of(e.var, env))
+    gauss = _Gaussian(e.dist, env)
+    value = gauss.log_density(_vector_of(e.var, env))
+    accumulate(gauss.error)
+    return value
 
 
 def _pair(p, q, env: dict, what: str) -> tuple[_Gaussian, _Gaussian]:
@@ -241,19 +279,31 @@ def _pair(p, q, env: dict, what: str) -> tuple[_Gaussian, _Gaussian]:
 @numeric_evaluator(KL, applies=lambda f: any(_is_mvn(law) for law in f.args))
 def _kl(f: KL, env: dict) -> mp.mpf:
     gp, gq = _pair(*f.args, env, "KL")
-    return _vector_expectation(gp, lambda x: gp.log_density(x) - gq.log_density(x))
+    def log_ratio(x: mp.matrix) -> mp.mpf:
+        a = gp.log_density(x)
+        b = gq.log_density(x)
+        set_last_error(max(gp.error, gq.error) + 1)
+        return a - b
+
+    return _vector_expectation(gp, log_ratio)
 
 
 @numeric_evaluator(CrossEntropy, applies=lambda f: any(_is_mvn(law) for law in f.args))
 def _cross_entropy(f: CrossEntropy, env: dict) -> mp.mpf:
     gp, gq = _pair(*f.args, env, "cross-entropy")
-    return -_vector_expectation(gp, gq.log_density)
+    return -_vector_expectation(gp, lambda x: _logged(gq, x))
 
 
 @numeric_evaluator(DiffEntropy, applies=lambda f: _is_mvn(f.target))
 def _diff_entropy(f: DiffEntropy, env: dict) -> mp.mpf:
     gauss = _Gaussian(f.target, env)
-    return -_vector_expectation(gauss, gauss.log_density)
+    return -_vector_expectation(gauss, lambda x: _logged(gauss, x))
+
+
+def _logged(gauss: _Gaussian, x: mp.matrix) -> mp.mpf:
+    value = gauss.log_density(x)
+    set_last_error(gauss.error)
+    return value
 
 
 def describe_matrices(seed: int, values: dict[str, int], dps: int, *exprs: sp.Basic) -> dict[str, float]:

@@ -1,10 +1,16 @@
-"""The symbolic oracle: the rule's own check, then a portfolio of proof methods.
+"""The symbolic oracle: the rule's own check, a portfolio of proof methods, then refutation.
 
 ``prove_step`` runs inside the budgeted worker (see ``infoproofs.budget``):
 the whole portfolio of one step shares one time budget, and a timeout is an
 "unknown" with the reason, never a hang.  A method answers "proved" only
 when SymPy reduced a residual to exactly zero or exhibited a non-negative
 decomposition; failing methods never count as evidence against the step.
+
+When nothing proves the step, the oracle tries to *refute* it: a residual
+that reduces to a non-zero constant, or whose sign is established to be the
+wrong one on the whole domain, refutes the step however small the gap
+(``x = x + 10^-30`` is below any numeric tolerance, not below SymPy's).  A
+strict inequality whose residual is identically zero is refuted too.
 """
 
 from __future__ import annotations
@@ -16,16 +22,24 @@ import sympy as sp
 from ..budget import BudgetExceeded, WorkerCrashed, run_with_budget
 from ..derivation import Relation
 from ..engine.derive import evaluate
+from ..notation.domains import exact
 from ..rules import RuleContext, get_rule
 from ..rules.inequality import residual
-from ..rules.tools import equivalent, nonnegative, set_domain_facts
+from ..rules.tools import (
+    equivalent,
+    is_real_here,
+    is_zero,
+    nonnegative,
+    nonnegative_from_facts,
+    set_domain_facts,
+)
 
 __all__ = ["SymbolicOutcome", "prove_step", "symbolic_check"]
 
 
 @dataclass
 class SymbolicOutcome:
-    status: str  # "proved" | "unknown" | "violated"
+    status: str  # "proved" | "unknown" | "violated" | "refuted"
     method: str = ""
     detail: str = ""
     attempts: list[str] = field(default_factory=list)
@@ -36,8 +50,10 @@ def _minimum_certificate(r: sp.Expr, strict: bool, domains: dict[sp.Symbol, tupl
     free = [s for s in r.free_symbols if isinstance(s, sp.Symbol)]
     if len(free) != 1 or free[0] not in domains:
         return False
+    if not is_real_here(r):
+        return False  # a minimum of something complex on part of the domain proves nothing
     sym = free[0]
-    lo, hi = domains[sym]
+    lo, hi = (None if b is None else exact(b) for b in domains[sym])
     interval = sp.Interval.open(-sp.oo if lo is None else lo, sp.oo if hi is None else hi)
     from sympy.calculus.util import minimum
 
@@ -99,8 +115,66 @@ def prove_step(
         except (NotImplementedError, ValueError, TypeError):
             pass
         attempts.append("minimum over the domain: not established")
+    refutation = _refutation(lhs, rhs, rel, ctx)
+    if refutation:
+        return SymbolicOutcome("refuted", "symbolic refutation", refutation, attempts)
     status = "violated" if violated else "unknown"
     return SymbolicOutcome(status, "", violated or "no symbolic method succeeded", attempts)
+
+
+def _nonzero_polynomial(expr: sp.Expr) -> bool:
+    """A rational function of plain symbols whose numerator is a non-zero polynomial (no functionals)."""
+    symbols = [s for s in expr.free_symbols if isinstance(s, sp.Symbol)]
+    if not symbols or any(isinstance(a, (sp.Function, sp.Integral, sp.Sum)) and not isinstance(a, sp.Pow)
+                          for a in sp.preorder_traversal(expr)):
+        return False
+    if any(not isinstance(a, (sp.Symbol, sp.Number, sp.Add, sp.Mul, sp.Pow)) for a in sp.preorder_traversal(expr)):
+        return False
+    numerator, _ = sp.fraction(sp.together(expr))
+    if not numerator.is_polynomial(*symbols):
+        return False
+    return sp.expand(numerator) != 0
+
+
+def _signed_everywhere(expr: sp.Expr, strict: bool) -> bool:
+    """expr >= 0 (> 0 if strict) on the whole domain, shown structurally or from the domain facts."""
+    return nonnegative(expr, strict=strict) or nonnegative_from_facts(expr, strict=strict)
+
+
+def _refutation(lhs: sp.Expr, rhs: sp.Expr, rel: Relation, ctx: RuleContext) -> str:
+    """Why the step is false everywhere on its domain ('' when that is not shown)."""
+    if rel is Relation.EQ:
+        raw = evaluate(lhs - rhs)
+    else:
+        raw = evaluate(residual(ctx))
+    forms = [raw]
+    for simplify in (lambda e: sp.expand(sp.expand_log(e)), sp.simplify):
+        try:
+            forms.append(simplify(raw))
+        except (TypeError, ValueError, NotImplementedError, RecursionError):
+            continue
+    if rel is Relation.EQ:
+        equalities = any(isinstance(a, sp.Equality) for a in ctx.assumptions)
+        for form in forms:
+            if form.is_number and form.is_zero is False and not form.has(sp.nan, sp.zoo):
+                return f"the residual lhs - rhs reduces to the non-zero constant {form}"
+            if not equalities and _nonzero_polynomial(form):
+                return (
+                    f"the residual lhs - rhs = {form} is a non-zero polynomial (or ratio of polynomials) in the "
+                    "symbols, so it is non-zero on all but a negligible part of the domain"
+                )
+            for sign, word in ((1, "positive"), (-1, "negative")):
+                if form.free_symbols and _signed_everywhere(sign * form, strict=True):
+                    return f"the residual lhs - rhs = {form} is strictly {word} on the whole domain"
+        return ""
+    wanted = "> 0" if rel.strict else ">= 0"
+    if rel.strict and is_zero(raw):
+        return f"the strict inequality needs a residual {wanted}, but the residual is identically 0"
+    for form in forms:
+        if _signed_everywhere(-form, strict=not rel.strict):
+            shown = "<= 0" if rel.strict else "< 0"
+            return f"the residual {form} (which must be {wanted}) is {shown} on the whole domain"
+    return ""
 
 
 def symbolic_check(

@@ -103,9 +103,9 @@ def _domain_facts(only: set | None = None) -> sp.Basic:
         if only is not None and sym not in only:
             continue
         if lo is not None:
-            facts.append(sp.Q.gt(sym, sp.nsimplify(lo)))
+            facts.append(sp.Q.gt(sym, lo))
         if hi is not None:
-            facts.append(sp.Q.lt(sym, sp.nsimplify(hi)))
+            facts.append(sp.Q.lt(sym, hi))
     return sp.And(*facts) if facts else sp.true
 
 

@@ -13,6 +13,7 @@ import contextvars
 import sympy as sp
 
 from ..engine.expectation import apply_linearity
+from ..notation.domains import exact
 from ..notation.functionals import Expectation, Functional, LogDensity
 
 __all__ = ["is_zero", "opaque", "equivalent", "nonnegative", "nonnegative_from_facts", "LogGap"]
@@ -65,17 +66,30 @@ def set_domain_facts(domains: dict[sp.Symbol, tuple], assumptions: tuple = ()) -
     """
     facts = []
     for sym, (lo, hi) in domains.items():
+        # bounds are exact SymPy numbers (never rounded: see notation.domains.exact)
         if hi is not None:
-            facts.append(sp.nsimplify(hi) - sym)
+            facts.append(exact(hi) - sym)
         if lo is not None and lo != 0:
-            facts.append(sym - sp.nsimplify(lo))
+            facts.append(sym - exact(lo))
     for assumption in assumptions:
         if isinstance(assumption, sp.StrictLessThan):
             facts.append(sp.expand(assumption.rhs - assumption.lhs))
         elif isinstance(assumption, sp.StrictGreaterThan):
             facts.append(sp.expand(assumption.lhs - assumption.rhs))
     _POSITIVE.set(tuple(f for f in facts if not f.is_Number))
-    _BOUNDS.set(dict(domains))
+    _BOUNDS.set({sym: tuple(None if b is None else exact(b) for b in bounds) for sym, bounds in domains.items()})
+
+
+def positive_here(expr: sp.Expr) -> bool:
+    """expr > 0 wherever the step is claimed: by SymPy's assumptions or the domain facts."""
+    if expr.is_positive is True:
+        return True
+    return nonnegative(hide_domain_facts(sp.factor(expr)), strict=True)
+
+
+def facts_key() -> tuple:
+    """The positivity facts in force (a key for caches whose answers depend on them)."""
+    return _POSITIVE.get()
 
 
 def domain_bounds() -> dict:
@@ -119,8 +133,8 @@ def _zero_by_reparametrization(expr: sp.Expr) -> sp.Expr:
         if sym not in expr.free_symbols or hi is None:
             continue
         new = sp.Dummy(sym.name.upper(), positive=True)
-        lo_ = sp.nsimplify(lo) if lo is not None else None
-        hi_ = sp.nsimplify(hi)
+        lo_ = exact(lo) if lo is not None else None
+        hi_ = exact(hi)
         mapping[sym] = (lo_ + (hi_ - lo_) * new / (1 + new)) if lo_ is not None else hi_ - new
     if not mapping:
         return expr
@@ -216,12 +230,65 @@ def hide_domain_facts(expr: sp.Expr) -> sp.Expr:
     return expr.replace(lambda e: isinstance(e, sp.Add), regroup)
 
 
+def is_real_here(expr: sp.Expr) -> bool:
+    """``expr`` is real (and finite) wherever the step is claimed: established, never assumed.
+
+    SymPy's assumptions decide first (``20 + I s`` is not real; ``x - mu`` is);
+    then the domain facts are hidden behind positive dummies, so that
+    ``sqrt(1 - p)`` is real for p in (0, 1).  A functional is real only between
+    laws whose parameters are shown valid (a KL of a "Normal" with variance
+    1 - s^2 is undefined where s > 1, however real its class says it is).
+    """
+    from ..notation.distributions import Distribution
+
+    laws = {a for a in sp.preorder_traversal(expr) if isinstance(a, Distribution)}
+    if not all(law_is_valid(law) for law in laws):
+        return False
+    if expr.is_real is True:
+        return True
+    return hide_domain_facts(expr).is_real is True
+
+
+def law_is_valid(dist) -> bool:
+    """Every parameter constraint of a named law is established (variance > 0, a < b, ...).
+
+    A KL divergence is a non-negative atom only between *valid* laws: KL of a
+    "Normal" with variance 1 - s^2 means nothing where s > 1.
+    """
+    from ..notation.distributions import Distribution
+
+    if not isinstance(dist, Distribution):
+        return False
+    try:
+        constraints = dist.constraints()
+    except (NotImplementedError, TypeError, ValueError):
+        return False
+    for c in constraints:
+        if isinstance(c, sp.StrictGreaterThan):
+            gap = c.lhs - c.rhs
+        elif isinstance(c, sp.StrictLessThan):
+            gap = c.rhs - c.lhs
+        elif isinstance(c, sp.Equality):
+            if not is_zero(c.lhs - c.rhs):
+                return False
+            continue
+        elif c is sp.true:
+            continue
+        else:
+            return False
+        if not nonnegative_from_facts(gap, strict=True):
+            return False
+    return True
+
+
 def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
     """True when ``expr`` is manifestly >= 0 (> 0 if strict) from its structure.
 
-    Known atoms: positive symbols, even powers, ``LogGap(u)`` with u > 0, and
-    KL divergences (Gibbs).  Sums and products of non-negative terms are
-    non-negative.  Anything else falls back to SymPy's assumption system.
+    Known atoms: positive symbols, even powers *of real bases* (the base must be
+    shown real: ``(20 + I s)^2`` is not a square of a real number), ``LogGap(u)``
+    with u > 0, and KL divergences between laws whose parameters are shown valid
+    (Gibbs).  Sums and products of non-negative terms are non-negative.  Anything
+    else falls back to SymPy's assumption system, which never guesses.
     """
     from ..notation.functionals import KL
 
@@ -229,16 +296,20 @@ def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
 
     def walk(e: sp.Expr) -> str | None:  # "pos", "nonneg" or None
         if e.is_Number:
+            if e.is_real is not True:
+                return None
             return "pos" if e > 0 else ("nonneg" if e == 0 else None)
+        if e.is_real is False or e.has(sp.I, sp.zoo, sp.nan):
+            return None
         if isinstance(e, LogGap):
             u = e.args[0]
-            if not u.is_positive:
+            if u.is_positive is not True:
                 return None
             # phi(u) = u - 1 - log u vanishes only at u = 1: strictly positive when u - 1 has a known sign
             away = hide_domain_facts(sp.factor(sp.together(u - 1)))
             return "pos" if (away.is_positive or away.is_negative) else "nonneg"
         if isinstance(e, KL):
-            return "nonneg"
+            return "nonneg" if all(law_is_valid(law) for law in e.args) else None
         if e.is_Add:
             kinds = [walk(a) for a in e.args]
             if None in kinds:
@@ -250,8 +321,10 @@ def nonnegative(expr: sp.Expr, strict: bool = False) -> bool:
                 return None
             return "pos" if all(k == "pos" for k in kinds) else "nonneg"
         if e.is_Pow:
-            if e.exp.is_Integer and int(e.exp) % 2 == 0:
-                return "pos" if e.base.is_nonzero else "nonneg"
+            if e.exp.is_Integer and int(e.exp) % 2 == 0 and is_real_here(e.base):
+                if int(e.exp) > 0:
+                    return "pos" if e.base.is_nonzero else "nonneg"
+                return "pos" if e.base.is_nonzero else None
             base = walk(e.base)
             if base == "pos" and e.exp.is_real:
                 return "pos"
@@ -307,8 +380,12 @@ def nonnegative_from_facts(expr: sp.Expr, strict: bool = False, _depth: int = 0)
             continue
         rest = logs[0]
         coeff = sp.Mul(*[f for f in sp.Mul.make_args(candidate) if f is not rest])
-        gap_above_one = sp.factor(sp.together(rest.args[0] - 1))
-        for sign in (1, -1):
-            if _signed(sign * coeff, strict) and nonnegative(hide_domain_facts(sign * gap_above_one), strict=strict):
-                return True
+        w = rest.args[0]
+        gap_above_one = sp.factor(sp.together(w - 1))
+        if _signed(coeff, strict) and nonnegative(hide_domain_facts(gap_above_one), strict=strict):
+            return True  # w >= 1: log w >= 0
+        # 0 < w <= 1: log w <= 0; w > 0 must be shown too, or log w is not even real
+        w_positive = nonnegative(hide_domain_facts(sp.factor(sp.together(w))), strict=True)
+        if w_positive and _signed(-coeff, strict) and nonnegative(hide_domain_facts(-gap_above_one), strict=strict):
+            return True
     return False

@@ -1,0 +1,310 @@
+"""Expectations under named laws by quadrature, each in the law's own scale, with error estimates.
+
+* Normal: Gauss-Hermite in the standardised variable at two orders (16, 28),
+  exact for polynomials of degree < 32, which covers every Gaussian
+  log-ratio; where the orders disagree (a non-smooth integrand), tanh-sinh in
+  the standardised variable, split at 0, +-4 and the integrand's kinks.
+* Laplace: on each side of the location, x = mu +- b u with U ~ Exp(1),
+  split at the kinks mapped to u, tanh-sinh between kinks and Gauss-Laguerre
+  beyond the last one; so Laplace(1e12, 1e-12) is as easy as Laplace(0, 1).
+* Exponential: the same one-sided scheme in u = rate x.
+* Discrete laws: exact finite sums.  Other laws: tanh-sinh between the
+  law's breakpoints.
+
+Every integrand is a callable that evaluates a SymPy expression with
+``numeric_value``, so its error is known after each call; a rule's error is
+the sum of its weighted integrand errors, its rounding, and the disagreement
+of its two orders.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import mpmath as mp
+import numpy as np
+import sympy as sp
+
+from ..notation.distributions import Distribution, Exponential, Laplace, Normal, Uniform
+from ..notation.functionals import LogDensity
+from .numeric_eval import (
+    NEG_INF,
+    InvalidParameters,
+    NotConverged,
+    NotEvaluable,
+    accumulate,
+    last_error,
+    lg,
+    lsum,
+    numeric_value,
+    parameter,
+    rounding,
+)
+
+__all__ = [
+    "expect", "hermite_rule", "laguerre_rule", "rule_sum", "tracked_quad", "gaussian_expectation_2d",
+    "integrand_kinks", "law_kinks",
+]
+
+Env = dict[sp.Symbol, mp.mpf]
+Integrand = Callable[[mp.mpf], mp.mpf]
+
+_COARSE, _FINE = 16, 28
+
+
+def _newton_roots(guesses, values_and_derivative, dps: int) -> list[mp.mpf]:
+    """Refine float64 roots of an orthogonal polynomial to ``dps`` digits (Newton doubles the digits)."""
+    roots = []
+    with mp.workdps(dps + 10):
+        tolerance = mp.mpf(10) ** (-(dps + 8))
+        for guess in guesses:
+            x = mp.mpf(float(guess))
+            for _ in range(40):
+                value, slope = values_and_derivative(x)
+                step = value / slope
+                x -= step
+                if abs(step) <= tolerance * max(1, abs(x)):
+                    break
+            roots.append(x)
+    return roots
+
+
+def _hermite_e(n: int, x: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
+    """(He_n(x), He_{n-1}(x)) by the three-term recurrence He_{k+1} = x He_k - k He_{k-1}."""
+    before, now = mp.mpf(1), x
+    for k in range(1, n):
+        before, now = now, x * now - k * before
+    return now, before
+
+
+def _laguerre(n: int, x: mp.mpf) -> tuple[mp.mpf, mp.mpf]:
+    """(L_n(x), L_{n-1}(x)) by (k + 1) L_{k+1} = (2k + 1 - x) L_k - k L_{k-1}."""
+    before, now = mp.mpf(1), 1 - x
+    for k in range(1, n):
+        before, now = now, ((2 * k + 1 - x) * now - k * before) / (k + 1)
+    return now, before
+
+
+@functools.lru_cache(maxsize=64)
+def hermite_rule(n: int, dps: int) -> tuple[tuple[mp.mpf, ...], tuple[mp.mpf, ...]]:
+    """Gauss-Hermite nodes/weights for the standard normal at ``dps`` digits.
+
+    NumPy's float64 nodes (probabilists' Hermite) refined by Newton's method on
+    He_n, whose derivative is n He_{n-1}; weights n! / (n He_{n-1}(x))^2.
+    Milliseconds at 160 digits, where an eigenvalue solve takes seconds.
+    """
+    guesses, _ = np.polynomial.hermite_e.hermegauss(n)
+
+    def step(x):
+        he_n, he_before = _hermite_e(n, x)
+        return he_n, n * he_before
+
+    nodes = _newton_roots(guesses, step, dps)
+    with mp.workdps(dps + 10):
+        weights = [mp.factorial(n) / (n * _hermite_e(n, x)[1]) ** 2 for x in nodes]
+    return tuple(nodes), tuple(weights)
+
+
+@functools.lru_cache(maxsize=64)
+def laguerre_rule(n: int, dps: int) -> tuple[tuple[mp.mpf, ...], tuple[mp.mpf, ...]]:
+    """Gauss-Laguerre nodes/weights for the weight e^{-u} on [0, oo) at ``dps`` digits.
+
+    NumPy's nodes refined by Newton on L_n (x L_n' = n (L_n - L_{n-1}));
+    weights x / ((n + 1) L_{n+1}(x))^2.
+    """
+    guesses, _ = np.polynomial.laguerre.laggauss(n)
+
+    def step(x):
+        l_n, l_before = _laguerre(n, x)
+        return l_n, n * (l_n - l_before) / x
+
+    nodes = _newton_roots(guesses, step, dps)
+    with mp.workdps(dps + 10):
+        weights = [x / ((n + 1) * _laguerre(n + 1, x)[0]) ** 2 for x in nodes]
+    return tuple(nodes), tuple(weights)
+
+
+def rule_sum(nodes, weights, f: Integrand) -> tuple[mp.mpf, float, mp.mpf]:
+    """(sum of w f(node), log2 of its error, sum of |w f(node)|) for one quadrature rule."""
+    terms, errors = [], []
+    for z, w in zip(nodes, weights):
+        value = f(z)
+        terms.append(w * value)
+        errors.append(lg(w) + last_error())
+    total = mp.fsum(terms)
+    magnitude = mp.fsum(abs(t) for t in terms)
+    return total, max(lsum(errors), rounding(magnitude) + 5), magnitude
+
+
+def _two_orders(estimates: list[tuple[mp.mpf, float, mp.mpf]]) -> mp.mpf | None:
+    """The finer of two quadrature estimates if they agree to the working digits (less 12) of their terms.
+
+    The error reported is the integrands' propagated error plus the two
+    orders' disagreement (a bound on the coarser one's error, so generous).
+    """
+    (coarse, ec, mag_c), (fine, ef, mag_f) = estimates
+    scale = max(mag_c, mag_f, abs(coarse), abs(fine))
+    if abs(coarse - fine) > scale * mp.mpf(10) ** (-(mp.mp.dps - 12)):
+        return None
+    accumulate(max(ef, lg(coarse - fine) if coarse != fine else NEG_INF))
+    return fine
+
+
+def _gaussian(mean: mp.mpf, sd: mp.mpf, f: Integrand) -> mp.mpf | None:
+    estimates = []
+    for n in (_COARSE, _FINE):
+        nodes, weights = hermite_rule(n, mp.mp.dps)
+        estimates.append(rule_sum(nodes, weights, lambda z: f(mean + sd * z)))
+    return _two_orders(estimates)
+
+
+def _laguerre_expectation(g: Integrand) -> mp.mpf | None:
+    estimates = []
+    for n in (_COARSE, _FINE):
+        nodes, weights = laguerre_rule(n, mp.mp.dps)
+        estimates.append(rule_sum(nodes, weights, g))
+    return _two_orders(estimates)
+
+
+def tracked_quad(g: Integrand, points: list) -> mp.mpf:
+    """``mpmath.quad`` (tanh-sinh) that reports its own error estimate and its integrand's errors."""
+    worst = [NEG_INF]
+
+    def watched(x):
+        value = g(x)
+        if last_error() > worst[0]:
+            worst[0] = last_error()
+        return value
+
+    value, error = mp.quad(watched, points, error=True)
+    finite = [p for p in points if mp.isfinite(p)]
+    span = (max(finite) - min(finite)) if len(finite) >= 2 else mp.mpf(1)
+    accumulate(max(lg(error) + 1 if error else NEG_INF, worst[0] + max(lg(span), 0.0) + 2, rounding(value) + 5))
+    return value
+
+
+def _exponential_side(g: Integrand, kinks: list[mp.mpf]) -> mp.mpf:
+    """E g(U), U ~ Exp(1), split at the kinks of g (in u): tanh-sinh between them, Gauss-Laguerre beyond.
+
+    Kinks past u_max, where e^-u is below the working precision, are dropped.
+    """
+    u_max = (mp.mp.dps + 20) * mp.log(10) + 50
+    edges = [mp.mpf(0)] + sorted(k for k in set(kinks) if 0 < k < u_max)
+    total = [tracked_quad(lambda u: mp.exp(-u) * g(u), [a, c]) for a, c in zip(edges, edges[1:])]
+    last = edges[-1]
+    tail = _laguerre_expectation(lambda v: g(last + v))
+    if tail is None:
+        tail = tracked_quad(lambda v: mp.exp(-v) * g(last + v), [0, mp.inf])
+    total.append(mp.exp(-last) * tail)
+    return mp.fsum(total)
+
+
+def _laplace(mu: mp.mpf, b: mp.mpf, f: Integrand, kinks) -> mp.mpf:
+    halves = []
+    for side in (1, -1):
+        u_kinks = [side * (k - mu) / b for k in kinks]
+        halves.append(_exponential_side(lambda u, side=side: f(mu + side * b * u), u_kinks) / 2)
+    return mp.fsum(halves)
+
+
+def _standard_normal_fallback(g: Integrand, kinks: list[mp.mpf]) -> mp.mpf:
+    z_max = mp.sqrt(2 * mp.log(10) * (mp.mp.dps + 20)) + 2
+    inner = sorted({mp.mpf(-4), mp.mpf(0), mp.mpf(4)} | {k for k in kinks if abs(k) < z_max})
+    density = 1 / mp.sqrt(2 * mp.pi)
+    return tracked_quad(lambda z: density * mp.exp(-z * z / 2) * g(z), [-mp.inf, *inner, mp.inf])
+
+
+def law_kinks(dist: Distribution, env: Env) -> list[mp.mpf]:
+    """Points where a law's log-density is not smooth (quadrature must split there)."""
+    if isinstance(dist, Laplace):
+        return [numeric_value(dist.args[0], env)]
+    return []
+
+
+def integrand_kinks(integrand: sp.Expr, var: sp.Symbol, env: Env) -> list[mp.mpf]:
+    """Zeros of |a x + b| inside an integrand, and the kinks of the log-densities in it."""
+    found = []
+    for atom in integrand.atoms(sp.Abs):
+        inner = sp.expand(atom.args[0])
+        if inner.is_polynomial(var) and sp.degree(inner, var) == 1:
+            slope, offset = inner.coeff(var, 1), inner.coeff(var, 0)
+            try:
+                found.append(-numeric_value(offset, env) / numeric_value(slope, env))
+            except (NotEvaluable, ZeroDivisionError):
+                continue
+    for law in integrand.atoms(LogDensity):
+        if law.var == var:
+            found += law_kinks(law.dist, env)
+    return found
+
+
+def _breakpoints(dist: Distribution, env: Env) -> list:
+    if isinstance(dist, Uniform):
+        return [numeric_value(dist.args[0], env), numeric_value(dist.args[1], env)]
+    raise NotEvaluable(f"no quadrature support for {type(dist).__name__}")
+
+
+def expect(dist: Distribution, f: Integrand, env: Env, kinks: list[mp.mpf] | tuple = ()) -> mp.mpf:
+    """E_{x~dist}[f(x)] by quadrature (continuous) or an exact sum (discrete); errors are accumulated."""
+    if isinstance(dist, Normal):
+        mean = parameter(dist.mean, env)
+        variance = parameter(dist.variance, env)
+        if variance <= 0:
+            raise InvalidParameters("non-positive variance at this point")
+        sd = mp.sqrt(variance)
+        found = _gaussian(mean, sd, f)
+        if found is not None:
+            return found
+        return _standard_normal_fallback(lambda z: f(mean + sd * z), [(k - mean) / sd for k in kinks])
+    if isinstance(dist, Laplace):
+        mu, b = (parameter(a, env) for a in dist.args)
+        if b <= 0:
+            raise InvalidParameters("non-positive Laplace scale at this point")
+        return _laplace(mu, b, f, kinks)
+    if isinstance(dist, Exponential):
+        rate = parameter(dist.args[0], env)
+        if rate <= 0:
+            raise InvalidParameters("non-positive rate at this point")
+        return _exponential_side(lambda u: f(u / rate), [k * rate for k in kinks])
+    if dist.is_discrete:
+        terms, errors = [], []
+        for value, prob in dist.outcomes():
+            p = parameter(prob, env)
+            if p < 0:
+                raise InvalidParameters("negative probability at this point")
+            if p != 0:
+                terms.append(p * f(numeric_value(value, env)))
+                errors.append(lg(p) + last_error())
+        total = mp.fsum(terms)
+        accumulate(max(lsum(errors), rounding(mp.fsum(abs(t) for t in terms)) + 3))
+        return total
+    x = sp.Symbol("x_numeric_", real=True)
+    log_density = dist.log_density(x)
+    points = _breakpoints(dist, env)
+    lo, hi = points[0], points[-1]
+    if not lo < hi:
+        raise InvalidParameters(f"empty support [{lo}, {hi}] at this point")
+    points = sorted(set(points) | {k for k in kinks if lo < k < hi})
+
+    def weighted(v):
+        density = mp.exp(numeric_value(log_density, {**env, x: v}))
+        return density * f(v)
+
+    return tracked_quad(weighted, points)
+
+
+def gaussian_expectation_2d(
+    a: tuple[mp.mpf, mp.mpf], b: tuple[mp.mpf, mp.mpf], f: Callable[[mp.mpf, mp.mpf], mp.mpf]
+) -> mp.mpf:
+    """E f(X, N) for independent X ~ N(a0, a1^2), N ~ N(b0, b1^2) by a tensor Gauss-Hermite rule."""
+    estimates = []
+    for n in (6, 10):  # 2-D tensor rules grow as n^2; log-densities of Gaussians are exact at n >= 2
+        nodes, weights = hermite_rule(n, mp.mp.dps)
+        pairs = [(w1 * w2, a[0] + a[1] * z1, b[0] + b[1] * z2) for z1, w1 in zip(nodes, weights)
+                 for z2, w2 in zip(nodes, weights)]
+        estimates.append(rule_sum([(x, y) for _, x, y in pairs], [w for w, _, _ in pairs], lambda xy: f(*xy)))
+    found = _two_orders(estimates)
+    if found is None:
+        raise NotConverged("two-dimensional Gauss-Hermite quadrature did not converge")
+    return found
