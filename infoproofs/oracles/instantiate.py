@@ -521,7 +521,8 @@ def _importance_weighted_bound(b: ImportanceWeightedBound, env: dict) -> mp.mpf:
     k = int(k_value)
     inst = _instance(env)
     support = list(_support(b.proposal.label.name, env))
-    if math.comb(len(support) + k - 1, k) > MAX_MULTISETS:
+    multisets = 1 if len(support) == 1 else math.comb(len(support) + k - 1, k)
+    if multisets > MAX_MULTISETS or (len(support) > 1 and multisets * k > 50 * MAX_MULTISETS):
         raise OutsideDomain(f"K = {k} samples over |{b.proposal.label.name}| = {len(support)} values is beyond the "
                             f"{MAX_MULTISETS} multisets enumerated exactly")
     q = [inst.density(b.proposal.density_at(sp.Integer(v)), env) for v in support]
@@ -529,11 +530,9 @@ def _importance_weighted_bound(b: ImportanceWeightedBound, env: dict) -> mp.mpf:
     log_q = [mp.log(p) for p in q]
     log_factorial = _LogFactorials()
     total = []
-    for counts in _compositions(k, len(support)):
-        log_probability = log_factorial[k] + mp.fsum(
-            c * lq - log_factorial[c] for c, lq in zip(counts, log_q) if c
-        )
-        mean_weight = mp.fsum(c * wv for c, wv in zip(counts, w) if c) / k
+    for counts in _multisets(k, len(support)):
+        log_probability = log_factorial[k] + mp.fsum(c * log_q[v] - log_factorial[c] for v, c in counts.items())
+        mean_weight = mp.fsum(c * w[v] for v, c in counts.items()) / k
         total.append(mp.exp(log_probability) * mp.log(mean_weight))
     _exact_sum_error(total)
     return mp.fsum(total)
@@ -547,15 +546,15 @@ class _LogFactorials(dict):
         return value
 
 
-def _compositions(k: int, parts: int):
-    """Every vector of ``parts`` non-negative counts summing to ``k`` (stars and bars)."""
-    for bars in itertools.combinations(range(k + parts - 1), parts - 1):
-        previous = -1
-        counts = []
-        for bar in bars:
-            counts.append(bar - previous - 1)
-            previous = bar
-        counts.append(k + parts - 2 - previous)
+def _multisets(k: int, parts: int):
+    """Every multiset of ``k`` draws from ``parts`` values, as {value index: count} (sparse)."""
+    if parts == 1:
+        yield {0: k}
+        return
+    for draw in itertools.combinations_with_replacement(range(parts), k):
+        counts: dict[int, int] = {}
+        for v in draw:
+            counts[v] = counts.get(v, 0) + 1
         yield counts
 
 
