@@ -1,6 +1,6 @@
 """Bayes' theorem and Jensen's inequality for unspecified densities.
 
-Source: diffusion notes (shared/sources/004_11fe8c4fa8fc8283.txt,
+Source: the blog post 'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023),
 "Concepts": "Baye's theorem" and "Jensen's inequality"); Cover & Thomas
 (2006) Thm 2.6.2 (Jensen's inequality); Bishop (2006) eq. (1.12).
 
@@ -27,7 +27,7 @@ p = Joint("p", x, z)
 q = Joint("q", x, z)
 t = sp.Symbol("t", real=True)
 
-SOURCE = "notes 004 'Concepts' (shared/sources/004_11fe8c4fa8fc8283.txt); Bishop (2006) eq. (1.12)"
+SOURCE = "'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023), 'Concepts'; Bishop (2006) eq. (1.12)"
 
 bayes = Derivation(
     "bayes_theorem",
@@ -42,7 +42,7 @@ bayes.eq(p(x, given=z) * p(z) / p(x), by="chain rule of probability")
 chain = Derivation(
     "chain_rule_two_ways",
     "The chain rule both ways: p(x | z) p(z) = p(z | x) p(x)",
-    source="notes 004: P(A|B)P(B) = P(B|A)P(A); Bishop (2006) eq. (1.11)",
+    source="the diffusion blog post (2023): P(A|B)P(B) = P(B|A)P(A); Bishop (2006) eq. (1.11)",
     start=p(x, given=z) * p(z),
 )
 chain.eq(p(x, z), by="chain rule of probability")
@@ -51,7 +51,7 @@ chain.eq(p(z, given=x) * p(x), by="chain rule of probability")
 evidence = Derivation(
     "bayes_evidence",
     "The evidence is an expectation under the prior: p(x) = E_{z~p(z)}[p(x | z)]",
-    source="Bishop (2006) eq. (1.13) (sum rule); notes 004 (log p(X) = log sum_Z p(X, Z))",
+    source="Bishop (2006) eq. (1.13) (sum rule); the diffusion blog post (2023) (log p(X) = log sum_Z p(X, Z))",
     start=p(x),
 )
 evidence.eq(E(p(x, z) / p(z), z, p.law(z)), by="marginalization", note="sum rule written as an expectation")
@@ -82,7 +82,7 @@ g = RandomValue("g", z, z)
 jensen_convex = Derivation(
     "jensen_convex",
     "Jensen's inequality for a convex f: f(E X) <= E f(X)",
-    source="Cover & Thomas (2006) Thm 2.6.2; corrects notes 004, which omit the condition on f",
+    source="Cover & Thomas (2006) Thm 2.6.2; corrects the diffusion blog post (2023), which omit the condition on f",
     start=f_convex(E(g, z, q.law(z))),
     description="X = g(Z) with Z ~ q(z); f is declared convex.  The source states only the concave half.",
 )
@@ -91,10 +91,11 @@ jensen_convex.le(E(f_convex(g), z, q.law(z)), by="Jensen's inequality", f=f_conv
 jensen_concave = Derivation(
     "jensen_concave",
     "Jensen's inequality for a concave f: f(E X) >= E f(X) (the notes' statement, with its condition)",
-    source="notes 004 'Jensen's inequality: f(E(X)) >= E f(X)', valid for concave f; Cover & Thomas Thm 2.6.2",
+    source="the diffusion blog post (2023) 'Jensen's inequality: f(E(X)) >= E f(X)', valid for concave f; Cover & Thomas Thm 2.6.2",
     start=f_concave(E(g, z, q.law(z))),
     description=(
-        "The notes (shared/sources/004_11fe8c4fa8fc8283.txt) state f(E X) >= E f(X) for an unspecified f; "
+        "The blog post 'Diffusion的数学原理' (The mathematics of diffusion, 2023) states f(E X) >= E f(X) "
+        "for an unspecified f; "
         "that holds only for concave f, which is declared here."
     ),
 )
@@ -119,7 +120,7 @@ jensen_exp.le(E(sp.exp(g), z, q.law(z)), by="Jensen's inequality", f=sp.Lambda(t
 jensen_log_evidence = Derivation(
     "jensen_log_evidence",
     "Jensen with the concave log: log p(x) >= E_{p(z)}[log p(x | z)]",
-    source="notes 004 (log p(X) = log sum_Z p(X, Z) >= ...); Cover & Thomas (2006) Thm 2.6.2",
+    source="the diffusion blog post (2023) (log p(X) = log sum_Z p(X, Z) >= ...); Cover & Thomas (2006) Thm 2.6.2",
     start=sp.log(p(x)),
 )
 jensen_log_evidence.eq(sp.log(E(p(x, given=z), z, p.law(z))), by="marginalization")

@@ -1,7 +1,7 @@
 """Capacity of a VAE latent read through additive Gaussian noise.
 
 Source: eri24816, "the capacity of a VAE's latent" (2024-11-16), in
-shared/sources/000_cfe63a5c72f0fbf3.txt; Cover & Thomas, Elements of
+eri24816 (2024), 'Book on a rod' (blog post); Cover & Thomas, Elements of
 Information Theory, 2nd ed., Thm 8.4.1 and eq. (9.16).  The source writes
 I(Z, Z+N); the comma is a typo for the semicolon of mutual information.
 """

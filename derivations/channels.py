@@ -3,7 +3,7 @@
 Sources: Cover & Thomas, Elements of Information Theory, 2nd ed. (2006),
 Thm 9.1.1 (Gaussian channel capacity), eq. (9.63) (band-limited channel,
 Shannon-Hartley), Example 8.5.1 (mutual information of a bivariate normal);
-eri24816 (2024), "Book on a rod" (shared/sources/000_cfe63a5c72f0fbf3.txt)
+eri24816 (2024), "Book on a rod" (blog post)
 for the mark on a rod.
 """
 
@@ -93,7 +93,7 @@ rod = Derivation(
     "rod_mark_bits",
     "One mark on a rod, read with Gaussian noise: h(U[0, L]) - h(N(0, sigma^2)) = log2(L/sigma) - (1/2) log2(2 pi e) "
     "bits (approximates I(X; X + N) only when L >> sigma)",
-    source="eri24816 (2024), 'Book on a rod' (shared/sources/000_cfe63a5c72f0fbf3.txt); Cover & Thomas (2006) Thm 8.6.5",
+    source="eri24816 (2024), 'Book on a rod' (blog post); Cover & Thomas (2006) Thm 8.6.5",
     start=(DiffEntropy(Uniform(0, L)) - DiffEntropy(Normal(0, sigma**2))) / sp.log(2),
     description=(
         "The mark X ~ U[0, L] is read as X + N with N ~ N(0, sigma^2).  Exactly, I(X; X + N) = h(X + N) - h(N); "

@@ -1,6 +1,6 @@
 """Cross-entropy = entropy + KL, discrete and Gaussian.
 
-Source: diffusion notes (shared/sources/004_11fe8c4fa8fc8283.txt, "Cross
+Source: the blog post 'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023), "Cross
 entropy" bullets); Cover & Thomas (2006) eq. (2.90)-(2.91).
 """
 
@@ -28,7 +28,7 @@ P, Q = Bernoulli(p1), Bernoulli(q1)
 ce_bernoulli = Derivation(
     "cross_entropy_decomposition_bernoulli",
     "Cross-entropy is entropy plus KL (Bernoulli)",
-    source="Cover & Thomas (2006) eq. (2.90); notes 004 'Cross entropy'",
+    source="Cover & Thomas (2006) eq. (2.90); the diffusion blog post (2023) 'Cross entropy'",
     start=CrossEntropy(P, Q),
 )
 ce_bernoulli.eq(-E(LogDensity(Q, x), x, P), by="definition of cross-entropy")
@@ -37,6 +37,7 @@ ce_bernoulli.eq(
     by="linearity of expectation",
     note="add and subtract log p(x)",
 )
+ce_bernoulli.eq(Entropy(P) + E(LogDensity(P, x) - LogDensity(Q, x), x, P), by="definition of entropy")
 ce_bernoulli.eq(Entropy(P) + KL(P, Q), by="definition of KL divergence")
 ce_bernoulli.eq(
     -p1 * sp.log(p1) - (1 - p1) * sp.log(1 - p1) + p1 * sp.log(p1 / q1) + (1 - p1) * sp.log((1 - p1) / (1 - q1)),
@@ -58,6 +59,9 @@ ce_gaussian.eq(-E(LogDensity(G2, x), x, G1), by="definition of cross-entropy")
 ce_gaussian.eq(
     -E(LogDensity(G1, x), x, G1) + E(LogDensity(G1, x) - LogDensity(G2, x), x, G1),
     by="linearity of expectation",
+)
+ce_gaussian.eq(
+    DiffEntropy(G1) + E(LogDensity(G1, x) - LogDensity(G2, x), x, G1), by="definition of differential entropy"
 )
 ce_gaussian.eq(DiffEntropy(G1) + KL(G1, G2), by="definition of KL divergence")
 ce_gaussian.eq(

@@ -4,7 +4,7 @@ Sources: Ho, Jain & Abbeel (2020), "Denoising Diffusion Probabilistic Models",
 eq. (4) (q(x_t | x_0) = N(sqrt(abar_t) x_0, (1 - abar_t) I), abar_t = prod_s (1 - beta_s)),
 eqs. (6)-(7) (posterior q(x_{t-1} | x_t, x_0) with variance
 beta~_t = (1 - abar_{t-1}) beta_t / (1 - abar_t)) and Sec. 3.2 (epsilon
-parametrisation); notes in shared/sources/004_11fe8c4fa8fc8283.txt;
+parametrisation); the blog post 'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023);
 Cover & Thomas (2006) Thm 9.1.1 for the Gaussian channel.
 """
 

@@ -2,7 +2,7 @@
 
 Echo noise (Brekelmans, Moyer, Galstyan & Ver Steeg, "Exact Rate-Distortion in
 Autoencoders via Echo Noise", NeurIPS 2019, arXiv:1904.07199; slides in
-shared/sources/001_f13cf1d052c7d1c5.txt) makes the noise an independent,
+Brekelmans, Moyer, Galstyan & Ver Steeg (2019), 'Exact Rate-Distortion in Autoencoders via Echo Noise', NeurIPS (arXiv:1904.07199)) makes the noise an independent,
 scaled copy of the output: z = f(x) + s eps with eps distributed as z itself
 ("self-similarity between noise distribution and output distribution").
 Then h(Z | X) = h(s Z') = h(Z) + log s and I(Z; X) = -E log|det S(x)|, here

@@ -1,6 +1,6 @@
 """The evidence lower bound (ELBO) for unspecified densities p(x, z), q(z).
 
-Source: diffusion notes (shared/sources/004_11fe8c4fa8fc8283.txt,
+Source: the blog post 'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023),
 "Varational lower-bound"): log p(X) = log sum_Z p(X, Z)
 = log sum_Z p(X, Z) q(Z)/q(Z) = log E_q[p(X, Z)/q(Z)] >= E_q[log p(X, Z)/q(Z)]
 = E_q[log p(X, Z)] + H(Z).  Also Kingma & Welling (2014) eq. (1)-(3);
@@ -33,7 +33,7 @@ t = sp.Symbol("t", real=True)
 LOG = sp.Lambda(t, sp.log(t))
 qz = q.law(z)
 
-SOURCE = "notes 004 'Varational lower-bound' (shared/sources/004_11fe8c4fa8fc8283.txt); Kingma & Welling (2014) eq. (3)"
+SOURCE = "'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023), 'Varational lower-bound'; Kingma & Welling (2014) eq. (3)"
 
 # ---- the chain of the notes -------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ elbo_jensen.eq(E(sp.log(p(x, z)), z, qz) + ShannonEntropy(qz), by="definition of
 elbo_sum = Derivation(
     "elbo_marginal_likelihood",
     "The evidence is a sum over the latent: log p(x) = log sum_z p(x, z)",
-    source="notes 004, first line of the ELBO chain; Bishop (2006) eq. (1.10)",
+    source="the diffusion blog post (2023), first line of the ELBO chain; Bishop (2006) eq. (1.10)",
     start=sp.log(p(x)),
 )
 elbo_sum.eq(sp.log(E(p(x, z) / q(z), z, qz)), by="marginalization", note="any q with full support")
@@ -67,7 +67,7 @@ ELBO = E(sp.log(p(x, z)) - sp.log(q(z)), z, qz)
 elbo_gap = Derivation(
     "elbo_gap",
     "log p(x) = ELBO(q) + KL(q(z) || p(z | x))",
-    source="Kingma & Welling (2014) eq. (1); notes 004 ('KL(q, p)' between q(Z) and p(Z|X))",
+    source="Kingma & Welling (2014) eq. (1); the diffusion blog post (2023) ('KL(q, p)' between q(Z) and p(Z|X))",
     start=sp.log(p(x)),
 )
 elbo_gap.eq(E(sp.log(p(x)), z, qz), by="linearity of expectation", note="log p(x) does not depend on z")
@@ -112,7 +112,7 @@ elbo_decomposition.eq(
 elbo_entropy = Derivation(
     "elbo_entropy_form",
     "ELBO = E_q[log p(x | z)] + E_q[log p(z)] + H(q(z | x))",
-    source="notes 004 (L = E_q[log p(X, Z)] + H(Z)); Kingma & Welling (2014) eq. (2)",
+    source="the diffusion blog post (2023) (L = E_q[log p(X, Z)] + H(Z)); Kingma & Welling (2014) eq. (2)",
     start=E(sp.log(p(x, z)) - sp.log(q(z, given=x)), z, qzx),
 )
 elbo_entropy.eq(

@@ -9,7 +9,7 @@ linearity / finite support -> moments -> algebra.
 Sources: Cover & Thomas, Elements of Information Theory, 2nd ed. (2006):
 eq. (2.5) and Example 2.1.1 (Bernoulli), Example 8.1.1 (uniform),
 Example 8.1.2 and Thm 8.4.1 (Gaussian), Thm 8.6.4 (scaling), Table 17.1
-(Laplace, exponential); notes in shared/sources/003_6119fa75a3b21797.txt.
+(Laplace, exponential); the lecture slides 'Entropy, Cross Entropy, Autoencoders, Variational Autoencoders'.
 """
 
 import sympy as sp

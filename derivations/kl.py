@@ -1,7 +1,7 @@
 """KL divergence between two univariate Normals, derived from the definition.
 
 Source: lecture notes on entropy, cross-entropy and KL
-(shared/sources/003_6119fa75a3b21797.txt, slide "Measuring closeness");
+(the lecture slides 'Entropy, Cross Entropy, Autoencoders, Variational Autoencoders', slide "Measuring closeness");
 closed form as in Kingma & Welling (2014), Appendix B.
 """
 

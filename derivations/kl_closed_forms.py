@@ -1,11 +1,11 @@
 """KL divergences in closed form for concrete laws, derived from the definition.
 
 Bernoulli, 3-outcome Categorical, Laplace (common and distinct locations), Exponential; the VAE regulariser
-KL(N(mu, diag sigma^2) || N(0, I)) for d = 3; a worked numeric pair showing
+KL(N(mu, diag sigma^2) || N(0, I)) for d = 3 and for every d (with sum_j); a worked numeric pair showing
 that KL is not symmetric; and KL >= 0 for Bernoulli laws by a certificate.
 
 Sources: Cover & Thomas (2006) eq. (2.26) and Thm 2.6.3; Kingma & Welling
-(2014) App. B; notes in shared/sources/003_6119fa75a3b21797.txt.
+(2014) App. B; the lecture notes on entropy, KL and VAEs.
 """
 
 import sympy as sp
@@ -25,8 +25,10 @@ from infoproofs import (
     Normal,
     dimension,
     positive,
+    positive_vector,
     probability,
     real,
+    real_vector,
 )
 
 x = sp.Symbol("x", real=True)
@@ -187,6 +189,33 @@ vae_kl.eq(
 )
 vae_kl.eq(
     -sp.Rational(1, 2) * sum((1 + sp.log(s**2) - m**2 - s**2) for m, s in ((m1, s1), (m2, s2), (m3, s3))),
+    by="algebra",
+)
+
+# ---- the VAE regulariser in d dimensions, with sum_j -------------------------------------------
+
+dz = dimension("d_z")
+jz = sp.Symbol("j", integer=True, nonnegative=True)
+mu_z, var_z = real_vector("mu", dz), positive_vector("sigma2", dz)
+vae_kl_d = Derivation(
+    "vae_kl_regulariser_general_d",
+    "VAE regulariser in d dimensions: KL(N(mu, diag sigma^2) || N(0, I_d)) = "
+    "1/2 sum_j (sigma_j^2 + mu_j^2 - 1 - log sigma_j^2)",
+    source="Kingma & Welling (2014), Auto-Encoding Variational Bayes, App. B",
+    start=KL(DiagNormal(mu_z, var_z), IsoNormal(0, 1, dz)),
+    description="The most common formula of the field, for every latent dimension d: the coordinates are "
+    "independent, so the KL is a sum over j = 0 .. d - 1 of univariate Gaussian KLs.",
+)
+vae_kl_d.eq(
+    sp.Sum(KL(Normal(mu_z[jz], var_z[jz]), Normal(0, 1)), (jz, 0, dz - 1)), by="independent coordinates: KL adds"
+)
+vae_kl_d.eq(
+    sp.Sum((var_z[jz] + mu_z[jz] ** 2 - 1 - sp.log(var_z[jz])) / 2, (jz, 0, dz - 1)),
+    by="closed form",
+    note="kl_normal with mu2 = 0, sigma2 = 1, inside the sum",
+)
+vae_kl_d.eq(
+    sp.Sum(var_z[jz] + mu_z[jz] ** 2 - 1 - sp.log(var_z[jz]), (jz, 0, dz - 1)) / 2,
     by="algebra",
 )
 

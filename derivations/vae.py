@@ -1,7 +1,7 @@
 """The VAE objective with the reparameterisation trick, and data processing on a Gaussian chain.
 
 Sources: Kingma & Welling (2014), Auto-Encoding Variational Bayes, Sec. 2.4 and App. B;
-lecture notes on VAEs (shared/sources/003_6119fa75a3b21797.txt, "VAE Loss function" and
+the lecture slides 'Entropy, Cross Entropy, Autoencoders, Variational Autoencoders' ("VAE Loss function" and
 "Latent Space regularization after Reparameterization"); Cover & Thomas (2006) Thm 2.8.1.
 """
 
@@ -20,7 +20,7 @@ log_lik = AbstractFunction("g", "any")
 reparam = Derivation(
     "reparameterisation_trick",
     "Reparameterisation: E_{z~N(mu, sigma^2)}[g(z)] = E_{eps~N(0,1)}[g(mu + sigma eps)]",
-    source="Kingma & Welling (2014) Sec. 2.4; lecture notes 003, 'after Reparameterization'",
+    source="Kingma & Welling (2014) Sec. 2.4; lecture slides on VAEs, 'after Reparameterization'",
     start=E(log_lik(z), z, Normal(mu_q, s_q**2)),
 )
 reparam.eq(E(log_lik(mu_q + s_q * eps), eps, Normal(0, 1)), by="location-scale reparameterisation")

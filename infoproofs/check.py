@@ -71,9 +71,18 @@ class StepResult:
     internal_error: bool = False
     note: str = ""
     cached: bool = False
+    # "ok": the cited rule itself proved the step; "mismatch": the step holds, but by another method
+    # (or the rule's side condition fails); "unverified": only confirmed numerically, the rule's own
+    # check could not decide; "": refuted or unknown.
+    citation: str = ""
+    justified_by: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def mismatched(self) -> bool:
+        return self.citation == "mismatch"
 
 
 @dataclass
@@ -84,6 +93,11 @@ class DerivationResult:
 
     def count(self, verdict: str) -> int:
         return sum(1 for s in self.steps if s.verdict == verdict)
+
+    @property
+    def mismatches(self) -> int:
+        """Steps that hold, but not by the rule they cite."""
+        return sum(1 for s in self.steps if s.mismatched)
 
     @property
     def verdict(self) -> str:
@@ -184,10 +198,21 @@ def combine(symbolic, numeric, lemma: LemmaStanding | None = None) -> tuple[str,
         reason = f"numeric only: {numeric.describe()}"
         if numeric.detail:
             reason += f"; {numeric.detail}"
-        if symbolic.status == "violated":
-            reason += f"; the cited rule does not apply: {symbolic.detail}"
         return "confirmed", reason, False
     return "unknown", f"symbolic: {symbolic.detail}; numeric: {numeric.detail}", False
+
+
+def citation_of(rule: str, verdict: str, symbolic) -> tuple[str, str]:
+    """(citation, justified_by): does the cited rule justify the step, and what did?"""
+    if verdict not in ("proved", "confirmed"):
+        return "", ""
+    if symbolic.status == "proved":
+        if symbolic.method == f"rule: {rule}":
+            return "ok", rule
+        return "mismatch", symbolic.method
+    if symbolic.status == "violated":
+        return "mismatch", "numeric evidence only"
+    return "unverified", "numeric evidence only"
 
 
 def _lemmas(step: Step) -> list[Derivation]:
@@ -289,6 +314,10 @@ def check_step(
         oracles["lemma"] = {"verdict": lemma.verdict, "detail": lemma.reason}
     if numeric.status == "refuted":
         oracles["numeric"].update(lhs=numeric.lhs_value, rhs=numeric.rhs_value, residual=numeric.residual)
+    citation, justified_by = citation_of(step.rule, verdict, symbolic)
+    if citation == "mismatch":
+        why = symbolic.detail if symbolic.status == "violated" else f"it holds by {justified_by}"
+        reason = f"the cited rule '{step.rule}' does not justify this step; {why}" + (f"; {reason}" if reason else "")
     counterexample = None
     if verdict == "refuted":
         if numeric.status == "refuted":
@@ -309,6 +338,8 @@ def check_step(
         reason=reason,
         internal_error=internal,
         note=step.note,
+        citation=citation,
+        justified_by=justified_by,
     )
     if cache is not None and key is not None and not internal:
         cache.put(key, result.to_json())

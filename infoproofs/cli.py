@@ -38,39 +38,103 @@ class BadInput(Exception):
 
 
 def _configure_check(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", help="derivation files or folders (default: derivations/)")
-    p.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout)")
-    p.add_argument("--strict", action="store_true", help="exit 1 also when a step is unknown")
+    p.add_argument(
+        "paths", nargs="*",
+        help="derivation files, folders or catalog names (default: ./derivations, else the bundled catalog)",
+    )
+    p.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout: then all else to stderr)")
+    p.add_argument(
+        "--strict", action="store_true",
+        help="exit 1 also when a step is unknown or cites a rule that does not justify it",
+    )
     p.add_argument("--no-cache", action="store_true", help="ignore and do not write the step cache")
     p.add_argument("--examples", type=int, default=None, help="numeric points per step (default 10-40)")
     p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+    p.add_argument("--failed-only", action="store_true", help="list only the steps that are not proved, or mis-cited")
+    p.add_argument(
+        "-k", dest="select", action="append", metavar="NAME",
+        help="check only the derivations whose name contains NAME (shell patterns such as 'kl_*' too); repeatable",
+    )
     p.add_argument(
         "--jobs", "-j", type=int, default=None, help="derivations checked in parallel (default: CPU count, at most 4)"
     )
+    p.add_argument("--load-seconds", type=float, default=60.0, help=argparse.SUPPRESS)
+
+
+def writable_output(path: str | None, what: str) -> None:
+    """Reject an output path that cannot be written *before* any work is done."""
+    if not path or path == "-":
+        return
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInput(f"{what} {path}: the folder {folder} does not exist")
+    if target.is_dir():
+        raise BadInput(f"{what} {path}: is a folder")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise BadInput(f"{what} {path}: not writable")
+
+
+def select_derivations(derivations: list, names: set[str], patterns: list[str] | None) -> list:
+    """The derivations asked for by catalog name and by ``-k``; bad input if nothing is left."""
+    from fnmatch import fnmatchcase
+
+    chosen = derivations
+    if names:
+        chosen = [d for d in chosen if d.name in names or Path(d.file).resolve() not in _catalog_files(derivations)]
+    if patterns:
+        def wanted(name: str) -> bool:
+            return any(fnmatchcase(name, p) if any(c in p for c in "*?[") else p in name for p in patterns)
+
+        chosen = [d for d in chosen if wanted(d.name)]
+        if not chosen:
+            raise BadInput(f"-k {' -k '.join(patterns)}: no derivation name matches")
+    return chosen
+
+
+def _catalog_files(derivations: list) -> set[Path]:
+    from .catalog import default_catalog
+
+    root = default_catalog().resolve()
+    return {Path(d.file).resolve() for d in derivations if Path(d.file).resolve().is_relative_to(root)}
+
+
+def load_targets(targets: list[str], load_seconds: float | None = None, err=None) -> tuple[list, set[str]]:
+    """Load what the user named (files, folders, catalog names; nothing: the default catalog)."""
+    from .catalog import bundled_catalog, default_catalog, load_paths, resolve_targets
+
+    if not targets:
+        catalog = default_catalog()
+        if catalog == bundled_catalog() and err is not None:
+            err.print(f"[dim]no derivations/ folder here: checking the bundled catalog at {catalog}[/]")
+        return load_paths([catalog], seconds=load_seconds), set()
+    paths, names = resolve_targets(targets)
+    return load_paths(paths, seconds=load_seconds), names
 
 
 @command("check", "check derivations: every step proved, confirmed, refuted or unknown", _configure_check)
 def _check(args: argparse.Namespace) -> int:
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .catalog import default_catalog, load_paths
     from .check import CheckOptions, check_all
     from .render.json_report import dumps, report
     from .render.terminal import console, derivation_table, summary_line
 
     if args.examples is not None and args.examples < 1:
         raise BadInput("--examples must be a positive integer")
-    paths = args.paths or [default_catalog()]
-    derivations = load_paths(paths)
-    options = CheckOptions(use_cache=not args.no_cache, examples=args.examples)
-    out = console()
-    err = console(stderr=True)
-    started = time.perf_counter()
-    results = []
-    total = sum(len(d.steps) for d in derivations)
     jobs = args.jobs if args.jobs is not None else min(4, os.cpu_count() or 1)
     if jobs < 1:
         raise BadInput("--jobs must be a positive integer")
+    writable_output(args.json, "--json")
+    to_stdout = args.json == "-"
+    out = console(stderr=to_stdout)  # when the JSON goes to stdout, everything else goes to stderr
+    err = console(stderr=True)
+    derivations, names = load_targets(args.paths, args.load_seconds, err)
+    derivations = select_derivations(derivations, names, args.select)
+    options = CheckOptions(use_cache=not args.no_cache, examples=args.examples)
+    started = time.perf_counter()
+    total = sum(len(d.steps) for d in derivations)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} steps"),
         TimeElapsedColumn(), console=err, transient=True,
@@ -81,16 +145,24 @@ def _check(args: argparse.Namespace) -> int:
     summary = report(results, seconds)["summary"]
     if not args.quiet:
         for r in results:
-            out.print(derivation_table(r))
+            table = derivation_table(r, failed_only=args.failed_only)
+            if table is not None:
+                out.print(table)
     out.print(summary_line(summary))
     if summary["internal_errors"]:
         err.print(
             f"[bold red]INTERNAL ERROR: the symbolic and numeric oracles disagree on "
             f"{summary['internal_errors']} step(s). This is a bug in infoproofs; please report it.[/]"
         )
+    if args.strict and summary["citation_mismatches"]:
+        for r in results:
+            for s in r.steps:
+                if s.mismatched:
+                    err.print(escape(f"--strict: {r.derivation.name} step {s.index} cites '{s.rule}', "
+                                     f"which does not justify it ({s.justified_by} does)"))
     if args.json:
         text = dumps(results, seconds)
-        if args.json == "-":
+        if to_stdout:
             sys.stdout.write(text + "\n")
         else:
             try:
@@ -99,7 +171,7 @@ def _check(args: argparse.Namespace) -> int:
                 raise BadInput(f"cannot write {args.json}: {exc.strerror}") from None
     if summary["refuted"] or summary["internal_errors"]:
         return EXIT_FAILED
-    if args.strict and summary["unknown"]:
+    if args.strict and (summary["unknown"] or summary["citation_mismatches"]):
         return EXIT_FAILED
     return EXIT_OK
 
@@ -115,36 +187,42 @@ def _configure_derive(p: argparse.ArgumentParser) -> None:
 
 @command("derive", "derive the closed form of a functional, step by step", _configure_derive)
 def _derive(args: argparse.Namespace) -> int:
-    import sympy as sp
     from rich.markup import escape
 
     from .engine import derive
-    from .parse import parse_target
+    from .parse import parse_target_with_assumptions
     from .render.latex import derivation_latex
     from .render.terminal import COLOURS, console
+    from .render.text import plain
 
-    target = parse_target(args.target)
-    d = derive(target)
+    target, assumptions = parse_target_with_assumptions(args.target)
+    d = derive(target, assumptions=assumptions)
     if not d.steps:
         raise BadInput(f"no derivation is known for {args.target}")
-    verdicts = None
+    results = None
     if args.check:
         from .check import CheckOptions, check_derivation
 
-        result = check_derivation(d, CheckOptions())
-        verdicts = [s.verdict for s in result.steps]
+        results = check_derivation(d, CheckOptions()).steps
     if args.latex:
-        sys.stdout.write(derivation_latex(d, verdicts))
+        sys.stdout.write(derivation_latex(d, results))
         return EXIT_OK
     out = console()
-    out.print(f"[bold]{escape(sp.sstr(d.start))}[/bold]")
+    out.print(f"[bold]{escape(plain(d.start))}[/bold]")
+    if d.assumptions:
+        out.print(f"  [dim]assuming {escape(', '.join(plain(a) for a in d.assumptions))}[/dim]")
     for i, step in enumerate(d.steps):
         why = step.rule + (f" ({step.note})" if step.note else "")
-        verdict = f"  [{COLOURS[verdicts[i]]}]{verdicts[i]}[/]" if verdicts else ""
-        out.print(f"  {step.relation.value} {escape(sp.sstr(step.expr))}")
+        verdict = ""
+        if results:
+            r = results[i]
+            verdict = f"  [{COLOURS[r.verdict]}]{r.verdict}[/]"
+        out.print(f"  {step.relation.value} {escape(plain(step.expr))}")
         out.print(f"      [dim]by {escape(why)}[/dim]{verdict}")
-    out.print(f"closed form: [bold]{escape(sp.sstr(d.result))}[/bold]")
-    if verdicts and any(v in ("refuted", "unknown") for v in verdicts):
+        if results and results[i].verdict in ("refuted", "unknown") or results and results[i].mismatched:
+            out.print(f"      [dim]{escape(results[i].reason)}[/dim]")
+    out.print(f"closed form: [bold]{escape(plain(d.result))}[/bold]")
+    if results and any(r.verdict in ("refuted", "unknown") for r in results):
         return EXIT_FAILED
     return EXIT_OK
 
@@ -153,22 +231,26 @@ def _derive(args: argparse.Namespace) -> int:
 
 
 def _configure_latex(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", help="a derivation name from the catalog, or a derivation file")
+    p.add_argument("targets", nargs="+", help="catalog names, derivation files or folders")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     p.add_argument("--standalone", action="store_true", help="a complete LaTeX document")
+    p.add_argument("--check", action="store_true", help="check every step and mark its verdict")
+    p.add_argument("-k", dest="select", action="append", metavar="NAME", help="only derivations whose name matches")
 
 
 @command("latex", "render derivations as an align* chain with justifications", _configure_latex)
 def _latex(args: argparse.Namespace) -> int:
-    from .catalog import find_derivation, load_paths
     from .render.latex import derivation_latex, standalone
 
-    path = Path(args.target)
-    if args.target.endswith(".py") or path.is_dir():
-        derivations = load_paths([path])
-    else:
-        derivations = [find_derivation(args.target)]
-    body = "\n".join(derivation_latex(d) for d in derivations)
+    writable_output(args.output, "-o")
+    derivations, names = load_targets(args.targets)
+    derivations = select_derivations(derivations, names, args.select)
+    results: dict = {}
+    if args.check:
+        from .check import CheckOptions, check_all
+
+        results = {id(r.derivation): r.steps for r in check_all(derivations, CheckOptions(), 1)}
+    body = "\n".join(derivation_latex(d, results.get(id(d))) for d in derivations)
     text = standalone(body) if args.standalone else body
     if args.output:
         try:
@@ -192,17 +274,28 @@ def _list(args: argparse.Namespace) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    from .catalog import default_catalog, load_paths
     from .render.terminal import console
 
-    derivations = load_paths(args.paths or [default_catalog()])
+    derivations, _ = load_targets(args.paths)
+    out = console()
+    wide = out.width >= 120
     table = Table(title=f"{len(derivations)} derivations, {sum(len(d.steps) for d in derivations)} steps")
-    table.add_column("name", no_wrap=True, min_width=max((len(d.name) for d in derivations), default=4))
-    for column in ("steps", "title", "source", "file"):
-        table.add_column(column)
+    longest = max((len(d.name) for d in derivations), default=4)
+    name_width = longest if wide else min(longest, 34)
+    # narrow terminals: one line per derivation, the title cut with an ellipsis; wide ones add the source
+    title_width = None if wide else max(10, out.width - name_width - 5 - 10)
+    table.add_column("name", no_wrap=True, width=name_width, overflow="ellipsis")
+    table.add_column("steps", justify="right", no_wrap=True, width=5)
+    table.add_column("title", no_wrap=not wide, overflow="ellipsis" if not wide else "fold", width=title_width)
+    if wide:
+        table.add_column("source", overflow="fold", ratio=2)
+        table.add_column("file", no_wrap=True)
     for d in derivations:
-        table.add_row(escape(d.name), str(len(d.steps)), escape(d.title), escape(d.source), escape(Path(d.file).name))
-    console().print(table)
+        row = [escape(d.name), str(len(d.steps)), escape(d.title)]
+        if wide:
+            row += [escape(d.source), escape(Path(d.file).name)]
+        table.add_row(*row)
+    out.print(table)
     return EXIT_OK
 
 

@@ -36,6 +36,8 @@ class DerivationError(ValueError):
 
 
 class Relation(Enum):
+    """How a step relates the previous expression to the new one: =, <=, >=, < or >."""
+
     EQ = "="
     LE = "<="
     GE = ">="

@@ -149,7 +149,9 @@ def test_without_torch_it_says_how_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "torch", None)  # importlib.util.find_spec("torch") is then None
     assert main(["confirm", "capacity"]) == 2
     err = capsys.readouterr().err
-    assert "pip install 'infoproofs[torch]'" in err and "Traceback" not in err
+    readme = (ROOT / "README.md").read_text()
+    command = "pip install torch==2.13.0 && pip install -e '.[torch]'"
+    assert command in err and command in readme and "Traceback" not in err
 
 
 @pytest.mark.torch

@@ -17,7 +17,7 @@ from .registry import ConfirmError
 __all__ = ["configure", "run", "run_experiment", "TORCH_MISSING"]
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-TORCH_MISSING = "PyTorch is not installed; run pip install 'infoproofs[torch]'"
+TORCH_MISSING = "PyTorch is not installed; run: pip install torch==2.13.0 && pip install -e '.[torch]' (from a clone of infoproofs; the CPU build of torch, as the README says)"
 
 
 def configure(p: argparse.ArgumentParser) -> None:

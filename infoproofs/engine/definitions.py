@@ -118,34 +118,58 @@ def _entropy_of_law(f: DiffEntropy):
         return None
 
 
+_J = sp.Symbol("j", integer=True, nonnegative=True)
+
+
+def _index_for(*exprs: sp.Basic) -> sp.Symbol:
+    """The summation index j (or j_1, ...) not free in ``exprs``."""
+    taken = set().union(*[{s.name for s in e.free_symbols if isinstance(s, sp.Symbol)} for e in exprs])
+    for name in ("j", "i", *(f"j_{k}" for k in range(1, 50))):
+        if name not in taken:
+            return sp.Symbol(name, integer=True, nonnegative=True)
+    raise ValueError("no free summation index")
+
+
+def _coordinate_law(dist, j):
+    """Coordinate j of a law with independent coordinates (the same law for every j of an IsoNormal)."""
+    return dist.coordinate() if isinstance(dist, IsoNormal) else dist.coordinate(j)
+
+
+def _over_coordinates(make, *laws) -> sp.Expr | None:
+    """sum_j make(coordinates j) over laws with independent coordinates of the same dimension, else None.
+
+    Explicit coordinates give a finite sum written out; an IsoNormal pair a
+    multiple d * f; a dimension d given only as a symbol a ``Sum`` over j = 0 .. d - 1.
+    """
+    if not all(isinstance(law, (IsoNormal, DiagNormal)) for law in laws):
+        return None
+    dims = {sp.sympify(law.dim) for law in laws}
+    if len(dims) != 1:
+        return None
+    d = dims.pop()
+    if all(isinstance(law, IsoNormal) for law in laws):
+        return d * make(*[law.coordinate() for law in laws])
+    if d.is_Integer:
+        return sp.Add(*[make(*[_coordinate_law(law, sp.Integer(j)) for law in laws]) for j in range(int(d))])
+    j = _index_for(*laws)
+    return sp.Sum(make(*[_coordinate_law(law, j) for law in laws]), (j, 0, d - 1))
+
+
 @theorem(DiffEntropy, "independent coordinates: entropy adds")
 def _entropy_coordinates(f: DiffEntropy):
-    target = f.target
-    if isinstance(target, IsoNormal):
-        return target.dim * DiffEntropy(target.coordinate())
-    if isinstance(target, DiagNormal):
-        return sp.Add(*[DiffEntropy(c) for c in target.coordinates()])
+    if isinstance(f.target, Distribution):
+        return _over_coordinates(DiffEntropy, f.target)
     return None
 
 
 @theorem(KL, "independent coordinates: KL adds")
 def _kl_coordinates(f: KL):
-    p, q = f.args
-    if isinstance(p, IsoNormal) and isinstance(q, IsoNormal) and p.dim == q.dim:
-        return p.dim * KL(p.coordinate(), q.coordinate())
-    if isinstance(p, DiagNormal) and isinstance(q, DiagNormal) and p.dim == q.dim:
-        return sp.Add(*[KL(a, b) for a, b in zip(p.coordinates(), q.coordinates())])
-    return None
+    return _over_coordinates(KL, *f.args)
 
 
 @theorem(CrossEntropy, "independent coordinates: cross-entropy adds")
 def _ce_coordinates(f: CrossEntropy):
-    p, q = f.args
-    if isinstance(p, IsoNormal) and isinstance(q, IsoNormal) and p.dim == q.dim:
-        return p.dim * CrossEntropy(p.coordinate(), q.coordinate())
-    if isinstance(p, DiagNormal) and isinstance(q, DiagNormal) and p.dim == q.dim:
-        return sp.Add(*[CrossEntropy(a, b) for a, b in zip(p.coordinates(), q.coordinates())])
-    return None
+    return _over_coordinates(CrossEntropy, *f.args)
 
 
 @theorem(CondDiffEntropy, "translation invariance: independent additive noise")

@@ -176,14 +176,48 @@ def tidy(expr: sp.Expr) -> sp.Expr:
             return _plain_tidy(expr)
         argument *= arg**power
     argument = sp.expand(sp.powsimp(argument))
-    candidate = common * sp.log(argument) + sp.factor_terms(rest)
+    candidate = common * sp.log(argument) + _textbook_rational(rest)
     plain = _plain_tidy(expr)
     return candidate if sp.count_ops(candidate) <= sp.count_ops(plain) + 4 else plain
 
 
+def _textbook_rational(expr: sp.Expr) -> sp.Expr:
+    """A rational part as a textbook writes it: one fraction over a common denominator, its numerator
+    grouped into the squares it contains, and the numeric constant apart.
+
+    ``mu1^2/(2 s2^2) - mu1 mu2/s2^2 + mu2^2/(2 s2^2) + s1^2/(2 s2^2) - 1/2``
+    becomes ``(s1^2 + (mu1 - mu2)^2)/(2 s2^2) - 1/2``: the terms of the numerator
+    are split into groups that share no symbol, and each group is factored.
+    """
+    constant, rest = sp.Integer(0), sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(expr)):
+        if term.is_Number:
+            constant += term
+        else:
+            rest += term
+    if rest == 0 or rest.has(sp.log, sp.exp):
+        return sp.factor_terms(expr)
+    numerator, denominator = sp.fraction(sp.together(rest))
+    groups: list[tuple[set, list]] = []
+    for term in sp.Add.make_args(sp.expand(numerator)):
+        names = set(term.free_symbols)
+        joined = [g for g in groups if g[0] & names]
+        merged = (names.union(*[g[0] for g in joined]), [term] + [t for g in joined for t in g[1]])
+        groups = [g for g in groups if g not in joined] + [merged]
+    grouped = sp.Add(*[sp.factor(sp.Add(*terms)) for _, terms in groups])
+    fraction = grouped / denominator
+    best = min((fraction, sp.factor_terms(rest)), key=sp.count_ops)
+    return best + constant
+
+
 def _plain_tidy(expr: sp.Expr) -> sp.Expr:
+    """A simpler form by ``simplify``, unless it hides the terms in powers with symbolic exponents
+    (``-p1 log p1 - p2 log p2`` stays a sum, not ``-log(p1^p1 p2^p2)``)."""
     e = sp.expand(sp.expand_log(sp.expand(expr)))
     simpler = sp.simplify(e)
+    symbolic_power = any(isinstance(a, sp.Pow) and a.exp.free_symbols for a in sp.preorder_traversal(simpler))
+    if symbolic_power and not any(isinstance(a, sp.Pow) and a.exp.free_symbols for a in sp.preorder_traversal(e)):
+        return e
     return simpler if sp.count_ops(simpler) <= sp.count_ops(e) else e
 
 
@@ -207,17 +241,16 @@ def _derive_univariate(target: sp.Expr) -> list[DerivedStep]:
     if not rules:
         return steps
     steps.append(DerivedStep(Relation.EQ, current, rules[0]))
-    expanded = expand_log_densities(current)
-    if expanded != current:
-        discrete = any(e.dist.is_discrete for e in current.atoms(Expectation))
-        rule = "explicit log-mass function" if discrete else "explicit log-density"
-        steps.append(DerivedStep(Relation.EQ, expanded, rule))
-        current = expanded
     if any(e.dist.is_discrete for e in current.atoms(Expectation)):
-        summed = substitute_known_expectations(current)
+        # a finite support: sum over its outcomes at once (log p_k for each), no piecewise log-mass shown
+        summed = substitute_known_expectations(expand_log_densities(current))
         steps.append(DerivedStep(Relation.EQ, summed, "expectation over a finite support"))
         current = summed
     else:
+        expanded = expand_log_densities(current)
+        if expanded != current:
+            steps.append(DerivedStep(Relation.EQ, expanded, "explicit log-density"))
+            current = expanded
         linear = apply_linearity(current)
         if linear != current:
             steps.append(DerivedStep(Relation.EQ, linear, "linearity of expectation"))
@@ -314,9 +347,15 @@ def evaluate(expr: sp.Expr) -> sp.Expr:
     return expr.xreplace({f: closed_form(f) for f in functionals})
 
 
-def derive(target: sp.Expr, name: str = "derived", source: str = "derived by the infoproofs engine") -> Derivation:
-    """A checked-ready ``Derivation`` from ``target`` to its closed form."""
-    d = Derivation(name, f"Closed form of {sp.sstr(target)}", source, target)
+def derive(
+    target: sp.Expr, name: str = "derived", source: str = "derived by the infoproofs engine", assumptions=()
+) -> Derivation:
+    """A checked-ready ``Derivation`` from ``target`` to its closed form.
+
+    ``assumptions`` (such as ``a < b`` for Uniform(a, b)) are the region where
+    the chain is claimed; the checker draws points only there.
+    """
+    d = Derivation(name, f"Closed form of {sp.sstr(target)}", source, target, assumptions=assumptions)
     for step in derive_steps(target):
         d.step(step.relation, step.expr, by=step.rule, note=step.note)
     return d

@@ -24,6 +24,7 @@ __all__ = [
     "apply_linearity",
     "known_expectation",
     "substitute_known_expectations",
+    "integrals_as_expectations",
 ]
 
 
@@ -175,3 +176,91 @@ def substitute_known_expectations(expr: sp.Expr) -> sp.Expr:
         return e if known is None else known
 
     return expr.replace(lambda e: isinstance(e, Expectation), value)
+
+
+def _support_limits(dist: Distribution) -> tuple[sp.Expr, sp.Expr] | None:
+    support = dist.support()
+    if support == sp.S.Reals:
+        return (-sp.oo, sp.oo)
+    if isinstance(support, sp.Interval):
+        return (support.start, support.end)
+    return None
+
+
+def _exps_outside_logs(expr: sp.Expr) -> int:
+    """How many exponentials remain outside logarithms (a density that did not cancel leaves one)."""
+    count = 0
+
+    def walk(e):
+        nonlocal count
+        if isinstance(e, sp.log):
+            return
+        if isinstance(e, sp.exp):
+            count += 1
+        for a in e.args:
+            walk(a)
+
+    walk(expr)
+    return count
+
+
+def recognised_laws(integrand: sp.Expr, x: sp.Symbol) -> list[Distribution]:
+    """Laws whose densities appear in an integrand written out by hand.
+
+    A factor ``exp(a x^2 + b x + c)`` with a < 0 is a Gaussian kernel: N(-b/(2a),
+    -1/(2a)).  (The conversion to an expectation is an identity for any law with
+    the right support; recognising the kernel only picks the law that cancels.)
+    """
+    from ..notation.distributions import Normal
+
+    found: list[Distribution] = []
+    for e in integrand.atoms(sp.exp):
+        exponent = sp.expand(e.args[0])
+        if not exponent.is_polynomial(x):
+            continue
+        poly = sp.Poly(exponent, x)
+        if poly.degree() != 2:
+            continue
+        a, b = poly.coeff_monomial(x**2), poly.coeff_monomial(x)
+        if a.is_negative is not True:
+            continue
+        law = Normal(sp.simplify(-b / (2 * a)), sp.simplify(-1 / (2 * a)))
+        if law not in found:
+            found.append(law)
+    return found
+
+
+def integrals_as_expectations(expr: sp.Expr, laws) -> sp.Expr:
+    """Read an integral against a density as an expectation: int f(x) dx = E_{x~p}[f(x) / p(x)].
+
+    For each ``Integral(f, (x, a, b))`` and each candidate law p whose support is
+    exactly [a, b] (and whose density is positive there), the identity holds;
+    the law chosen is the one whose density cancels out of f (fewest
+    exponentials left outside logs), as in the definition of KL written
+    ``int p(x) log(p(x)/q(x)) dx``.  Integrals no law fits stay as they are.
+    """
+    laws = [law for law in laws if isinstance(law, Distribution) and not law.is_discrete]
+    if not expr.has(sp.Integral):
+        return expr
+
+    def convert(integral: sp.Integral) -> sp.Expr:
+        if len(integral.limits) != 1 or len(integral.limits[0]) != 3:
+            return integral
+        x, a, b = integral.limits[0]
+        best = None
+        candidates = laws + [law for law in recognised_laws(integral.function, x) if law not in laws]
+        for law in candidates:
+            if _support_limits(law) != (a, b):
+                continue
+            density = law.density(x)
+            ratio = sp.powsimp(sp.expand_power_exp(integral.function / density), combine="exp")
+            try:
+                ratio = sp.simplify(ratio)
+            except (TypeError, ValueError, NotImplementedError, RecursionError):
+                pass
+            score = _exps_outside_logs(ratio)
+            if best is None or score < best[0]:
+                best = (score, Expectation(ratio, x, law))
+        return integral if best is None else best[1]
+
+    return expr.replace(lambda e: isinstance(e, sp.Integral), convert)

@@ -31,7 +31,7 @@ from .functionals import (
     LogDensity,
     MutualInformation,
 )
-from .matrices import QuadraticForm, RealVector, SPDMatrix, real_vector, spd_matrix
+from .matrices import PositiveVector, QuadraticForm, RealVector, SPDMatrix, positive_vector, real_vector, spd_matrix
 from .random_variables import RV, LawUnknown, RandomVariable, law_of
 
 __all__ = [
@@ -40,5 +40,5 @@ __all__ = [
     "interval", "positive", "probability", "real", "KL", "MI", "CondDiffEntropy", "CrossEntropy",
     "DiffEntropy", "E", "Entropy", "Expectation", "Functional", "LogDensity", "MutualInformation",
     "RV", "LawUnknown", "RandomVariable", "law_of", "MultivariateNormal", "QuadraticForm",
-    "RealVector", "SPDMatrix", "real_vector", "spd_matrix",
+    "RealVector", "SPDMatrix", "real_vector", "spd_matrix", "PositiveVector", "positive_vector",
 ]

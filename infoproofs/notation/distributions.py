@@ -177,7 +177,7 @@ class IsoNormal(ContinuousDistribution):
 
     def _latex(self, printer):
         mean = "0" if self.mean == 0 else printer._print(self.mean) + r"\mathbf{1}"
-        variance = printer._print(self.variance)
+        variance = "" if self.variance == 1 else printer._print(self.variance)
         if self.variance.is_Add:
             variance = rf"\left({variance}\right)"
         return (
@@ -188,28 +188,72 @@ class IsoNormal(ContinuousDistribution):
 
 @_registered("DiagNormal")
 class DiagNormal(ContinuousDistribution):
-    """Normal with diagonal covariance and a concrete number of coordinates."""
+    """Normal with diagonal covariance, parametrised by means and *variances*.
+
+    Either explicit coordinates (two lists: ``DiagNormal([m1, m2], [v1, v2])``)
+    or vectors of unspecified size d: ``DiagNormal(real_vector("mu", d),
+    positive_vector("v", d))``, the diagonal posterior of a VAE.  Its
+    coordinates are independent, so KL, entropy and cross-entropy are sums over
+    them: a ``Sum`` over j = 0 .. d - 1 when d is a symbol.
+    """
 
     param_names = ("means", "variances")
     latex_name = r"\mathcal{N}"
 
     def __new__(cls, means, variances):
+        from .matrices import PositiveVector, RealVector
+
+        if isinstance(means, sp.MatrixExpr) or isinstance(variances, sp.MatrixExpr):
+            if not isinstance(means, RealVector):
+                raise TypeError("DiagNormal: the means of a d-dimensional law must be a real_vector('mu', d)")
+            if not isinstance(variances, PositiveVector):
+                raise TypeError(
+                    "DiagNormal: the variances must be positive; use positive_vector('v', d) "
+                    "(a real_vector may have negative entries)"
+                )
+            if means.shape != variances.shape:
+                raise TypeError(f"DiagNormal: means {means.shape} and variances {variances.shape} differ in size")
+            return sp.Basic.__new__(cls, means, variances)
+        if not isinstance(means, (list, tuple, sp.Tuple)) or not isinstance(variances, (list, tuple, sp.Tuple)):
+            raise TypeError("DiagNormal takes two lists (means, variances) or two vectors of size d")
         means, variances = sp.Tuple(*means), sp.Tuple(*variances)
         if len(means) != len(variances) or len(means) == 0:
             raise TypeError("DiagNormal needs equally many (>0) means and variances")
         return sp.Basic.__new__(cls, means, variances)
 
     @property
+    def symbolic_size(self) -> bool:
+        """True for vectors of unspecified size d (no list of coordinates exists)."""
+        return isinstance(self.args[0], sp.MatrixExpr)
+
+    @property
     def dim(self):  # type: ignore[override]
+        if self.symbolic_size:
+            return self.args[0].shape[0]
         return sp.Integer(len(self.args[0]))
 
+    def coordinate(self, j) -> Normal:
+        """The law of coordinate j (counted from 0)."""
+        if self.symbolic_size:
+            return Normal(self.args[0][j], self.args[1][j])
+        return Normal(self.args[0][int(j)], self.args[1][int(j)])
+
     def coordinates(self) -> list[Normal]:
+        if self.symbolic_size:
+            raise TypeError("a DiagNormal of unspecified size d has no list of coordinates; use coordinate(j)")
         return [Normal(m, v) for m, v in zip(*self.args)]
 
     def constraints(self):
+        if self.symbolic_size:
+            return []  # positive_vector entries are positive by construction
         return [sp.StrictGreaterThan(v, 0) for v in self.args[1]]
 
     def _latex(self, printer):
+        if self.symbolic_size:
+            return (
+                rf"\mathcal{{N}}\left({printer._print(self.args[0])}, "
+                rf"\operatorname{{diag}}({printer._print(self.args[1])})\right)"
+            )
         means = ", ".join(printer._print(m) for m in self.args[0])
         variances = ", ".join(printer._print(v) for v in self.args[1])
         return (
@@ -294,6 +338,8 @@ class MultivariateNormal(ContinuousDistribution):
 
 @_registered("Laplace")
 class Laplace(ContinuousDistribution):
+    """Laplace law parametrised by location mu and *scale* b > 0: density exp(-|x - mu| / b) / (2 b)."""
+
     param_names = ("location", "scale")
     latex_name = r"\mathrm{Laplace}"
 
@@ -314,6 +360,8 @@ class Laplace(ContinuousDistribution):
 
 @_registered("Exponential", "Exp")
 class Exponential(ContinuousDistribution):
+    """Exponential law parametrised by its *rate* lambda > 0 (mean 1/lambda): density lambda exp(-lambda x), x >= 0."""
+
     param_names = ("rate",)
     latex_name = r"\mathrm{Exp}"
 
@@ -333,6 +381,8 @@ class Exponential(ContinuousDistribution):
 
 @_registered("Uniform", "U")
 class Uniform(ContinuousDistribution):
+    """Uniform law on the interval [low, high] (needs low < high; derive adds that assumption)."""
+
     param_names = ("low", "high")
     latex_name = r"\mathcal{U}"
 
@@ -352,6 +402,8 @@ class Uniform(ContinuousDistribution):
 
 @_registered("Bernoulli", "Bern")
 class Bernoulli(DiscreteDistribution):
+    """Bernoulli law on {0, 1} with P(X = 1) = p, 0 < p < 1."""
+
     param_names = ("p",)
     latex_name = r"\mathrm{Bern}"
 

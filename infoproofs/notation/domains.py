@@ -262,6 +262,7 @@ def interval(names: str, lo, hi):
 
 
 def domain_of(symbol: sp.Symbol) -> Domain | None:
+    """The domain the symbol was last declared with (None for a symbol never declared)."""
     return _DECLARED.get(symbol)
 
 

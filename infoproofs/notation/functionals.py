@@ -147,9 +147,13 @@ class LogDensity(sp.Expr):
 
 
 class Entropy(Functional):
+    """Shannon entropy ``H(p) = -sum_k p_k log p_k`` of a discrete distribution (Bernoulli, Categorical), in nats.
+
+    For a continuous law use ``DiffEntropy``; for unspecified finite laws ``ShannonEntropy``.
+    """
+
     short_name = "H"
     separator = ", "
-    """Shannon entropy ``H(p)`` of a discrete distribution, in nats."""
 
     def __new__(cls, dist: Distribution):
         if not isinstance(dist, Distribution) or not dist.is_discrete:
@@ -161,9 +165,14 @@ class Entropy(Functional):
 
 
 class DiffEntropy(Functional):
+    """Differential entropy ``h(X) = -E[log p(X)]`` of a continuous law or random-variable expression, in nats.
+
+    ``DiffEntropy(Normal(0, s**2))`` or ``DiffEntropy(Z + N)`` with random
+    variables ``Z = RV("Z", law)``; use ``Entropy`` for discrete laws.
+    """
+
     short_name = "h"
     separator = ", "
-    """Differential entropy ``h(X)`` of a continuous law or random-variable expression."""
 
     def __new__(cls, target):
         if isinstance(target, Distribution) and target.is_discrete:
@@ -181,9 +190,10 @@ class DiffEntropy(Functional):
 
 
 class CondDiffEntropy(Functional):
+    """Conditional differential entropy ``h(Y | X)`` of random-variable expressions (``h(Z + N | Z)``)."""
+
     short_name = "h"
     separator = " | "
-    """Conditional differential entropy ``h(Y | X)``."""
 
     def __new__(cls, target, given):
         return super().__new__(cls, sp.sympify(target), sp.sympify(given))
@@ -193,9 +203,10 @@ class CondDiffEntropy(Functional):
 
 
 class CrossEntropy(Functional):
+    """Cross-entropy ``H(p, q) = -E_{x~p}[log q(x)]`` in nats (+oo if p puts mass where q has none)."""
+
     short_name = "H"
     separator = ", "
-    """Cross-entropy ``H(p, q) = -E_p[log q]``."""
 
     def __new__(cls, p: Distribution, q: Distribution):
         _same_kind(p, q, "H(p, q)")
@@ -206,9 +217,16 @@ class CrossEntropy(Functional):
 
 
 class KL(Functional):
+    """Kullback-Leibler divergence ``D_KL(p || q) = E_{x~p}[log p(x) - log q(x)]``, in nats.
+
+    ``KL(Normal(m1, v1), Normal(m2, v2))`` stays unevaluated until ``.doit()``,
+    which derives its closed form from the definition; it is +oo (and has no
+    closed form here) when p puts mass where q has none.  Both laws must be of
+    the same kind (both discrete or both continuous).
+    """
+
     short_name = "KL"
     separator = " || "
-    """Kullback-Leibler divergence ``D_KL(p || q)``."""
 
     def __new__(cls, p: Distribution, q: Distribution):
         _same_kind(p, q, "KL")
@@ -230,9 +248,15 @@ class KL(Functional):
 
 
 class MutualInformation(Functional):
+    """Mutual information ``I(X; Y) = h(Y) - h(Y | X)`` between random-variable expressions, in nats.
+
+    ``MI(Z, Z + N)`` with ``Z = RV("Z", IsoNormal(0, s**2, d))`` and an
+    independent noise ``N``; distinct random variables are independent.  For
+    unspecified finite laws use ``MutualInfo``.
+    """
+
     short_name = "I"
     separator = "; "
-    """Mutual information ``I(X; Y)`` between random-variable expressions."""
 
     def __new__(cls, x, y):
         x, y = sp.sympify(x), sp.sympify(y)

@@ -18,10 +18,14 @@ sum; what a matrix *is* at a point is decided by ``oracles.random_matrices``.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixElement
 
 from .abstract import INSTANCE
 
-__all__ = ["SPDMatrix", "RealVector", "QuadraticForm", "spd_matrix", "real_vector", "random_matrices_in"]
+__all__ = [
+    "SPDMatrix", "RealVector", "PositiveVector", "VectorEntry", "QuadraticForm", "spd_matrix", "real_vector",
+    "positive_vector", "random_matrices_in",
+]
 
 
 class _InstancedMatrix(sp.MatrixSymbol):
@@ -46,11 +50,69 @@ class SPDMatrix(_InstancedMatrix):
         return self
 
 
+class VectorEntry(MatrixElement):
+    """The entry ``v_j`` of a vector of unspecified size: real, and positive for a ``PositiveVector``.
+
+    SymPy's own matrix elements know nothing of their sign; the engine needs
+    to (a closed form derived for a positive variance applies to ``v_j`` only
+    if ``v_j > 0`` is known).
+    """
+
+    is_commutative = True
+
+    @property
+    def vector(self):
+        return self.args[0]
+
+    @property
+    def index(self):
+        return self.args[1]
+
+    def _eval_is_real(self):
+        return True
+
+    def _eval_is_extended_real(self):
+        return True
+
+    def _eval_is_positive(self):
+        return True if isinstance(self.args[0], PositiveVector) else None
+
+    def _eval_is_extended_positive(self):
+        return self._eval_is_positive()
+
+    def _eval_is_finite(self):
+        return True
+
+    def _latex(self, printer) -> str:
+        base = printer._print(self.args[0])
+        if "_" in base or "^" in base:
+            base = f"\\left({base}\\right)"  # sigma_2 as a vector name: (sigma_2)_j, not a double subscript
+        return f"{base}_{{{printer._print(self.args[1])}}}"
+
+    def _sympystr(self, printer) -> str:
+        return f"{printer._print(self.args[0])}[{printer._print(self.args[1])}]"
+
+
 class RealVector(_InstancedMatrix):
-    """A real d x 1 column vector (a mean)."""
+    """A real d x 1 column vector (a mean); ``v[j]`` is its (real) j-th entry, counted from 0."""
 
     def latex_domain(self) -> str:
         return rf"{sp.latex(self)} \in \mathbb{{R}}^{{{sp.latex(self.dimension)}}}"
+
+    def _entry(self, i, j, **kwargs):
+        return VectorEntry(self, sp.sympify(i), sp.sympify(j))
+
+    def __getitem__(self, key):
+        if not isinstance(key, tuple):
+            return self._entry(key, 0)
+        return super().__getitem__(key)
+
+
+class PositiveVector(RealVector):
+    """A d x 1 vector of positive entries (the variances of a diagonal Gaussian)."""
+
+    def latex_domain(self) -> str:
+        return rf"{sp.latex(self)} \in \mathbb{{R}}_{{>0}}^{{{sp.latex(self.dimension)}}}"
 
 
 def spd_matrix(name: str, d) -> SPDMatrix:
@@ -59,8 +121,13 @@ def spd_matrix(name: str, d) -> SPDMatrix:
 
 
 def real_vector(name: str, d) -> RealVector:
-    """A real column vector of length ``d``."""
+    """A real column vector of length ``d`` (``v[j]`` its entries, j = 0 .. d - 1)."""
     return RealVector(name, d, 1)
+
+
+def positive_vector(name: str, d) -> PositiveVector:
+    """A column vector of length ``d`` with positive entries (variances, scales)."""
+    return PositiveVector(name, d, 1)
 
 
 def random_matrices_in(*exprs: sp.Basic) -> set[_InstancedMatrix]:

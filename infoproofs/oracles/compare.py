@@ -106,7 +106,7 @@ def _digits(size: mp.mpf, tolerance: mp.mpf, dps: int) -> int:
     error, else absolute (both sides are 0 to within it); at most the working digits less the margin."""
     if tolerance == 0:
         return dps - MARGIN
-    reference = size if size >= tolerance else mp.mpf(1)
+    reference = max(size, mp.mpf(1))  # relative for large values, absolute for those below 1
     return int(max(0, min(dps - MARGIN, mp.floor(mp.log10(reference / tolerance)))))
 
 

@@ -18,7 +18,7 @@ symbol ``INSTANCE`` this module builds
 
 and evaluates densities, sums, expectations, KL, entropy, mutual
 information and JSD over it by exact finite sums at the working precision.
-The seed is drawn by hypothesis (derandomized), so runs are deterministic;
+The seed is drawn by the point design (seeded), so runs are deterministic;
 the counterexample of a refuted step reports the instance (sizes, tables,
 shapes) next to the seed.
 """

@@ -26,7 +26,7 @@ from ..notation.functionals import (
     LogDensity,
     MutualInformation,
 )
-from ..notation.random_variables import LawUnknown, RandomVariable, law_of, random_variables_in
+from ..notation.random_variables import LawUnknown, law_of, random_variables_in
 from ..rules.tools import LogGap
 from .numeric_eval import (
     InvalidParameters,
@@ -42,13 +42,15 @@ from .numeric_eval import (
     numeric_evaluator,
     numeric_value,
     parameter,
+    unmetered,
 )
-from .quadrature import expect, gaussian_expectation_2d, integrand_kinks, law_kinks
+from .quadrature import expect, gaussian_expectation_2d, integrand_kinks, law_kinks, tracked_quad
 
 __all__ = ["MAX_COORDINATES", "integrand_of"]
 
 Env = dict[sp.Symbol, mp.mpf]
-MAX_COORDINATES = 10**7
+MAX_COORDINATES = 10**7  # identical coordinates (IsoNormal) are summed once, times d
+MAX_VECTOR = 10**4  # distinct coordinates (a DiagNormal of vectors) are evaluated one by one
 _X = sp.Symbol("x_numeric_", real=True)
 _N = sp.Symbol("n_numeric_", real=True)
 
@@ -67,7 +69,14 @@ def _coordinates(dist: Distribution, env: Env) -> list[Distribution] | None:
             raise OutsideDomain(f"dimension {int(d)} is above the {MAX_COORDINATES} coordinates evaluated")
         return [dist.coordinate()] * int(d)
     if isinstance(dist, DiagNormal):
-        return dist.coordinates()
+        if not dist.symbolic_size:
+            return dist.coordinates()
+        d = numeric_value(dist.dim, env)
+        if d != int(d) or d < 1:
+            raise InvalidParameters("dimension is not a positive integer at this point")
+        if d > MAX_VECTOR:
+            raise OutsideDomain(f"dimension {int(d)} is above the {MAX_VECTOR} coordinates of a vector evaluated")
+        return [dist.coordinate(sp.Integer(i)) for i in range(int(d))]
     return None
 
 
@@ -263,6 +272,87 @@ def _conditional_entropy(f: CondDiffEntropy, env: Env) -> mp.mpf:
     return _coordinate_sum(coordinate, cx, cn)
 
 
-@numeric_evaluator(RandomVariable)
-def _random_variable(f: RandomVariable, env: Env) -> mp.mpf:
-    raise NotEvaluable(f"the random variable {f.name} has no single numeric value")
+@numeric_evaluator(sp.Integral)
+def _integral(e: sp.Integral, env: Env) -> mp.mpf:
+    """A definite integral by tanh-sinh quadrature over its limits (split at 0 and +-1 on infinite ones).
+
+    Users write definitions as integrals (``int p log(p/q) dx``); the value is
+    computed as written, independently of the expectation the rules read it as.
+    """
+    if len(e.limits) != 1 or len(e.limits[0]) != 3:
+        raise NotEvaluable("only single integrals with both limits are evaluated numerically")
+    x, a, b = e.limits[0]
+    lo = -mp.inf if a is sp.S.NegativeInfinity else parameter(a, env)
+    hi = mp.inf if b is sp.S.Infinity else parameter(b, env)
+    if not lo < hi:
+        raise InvalidParameters(f"the integral's limits are not increasing at this point ({lo}, {hi})")
+    f = integrand_of(e.function, x, env)
+    with unmetered():
+        points = _mass_points(f, lo, hi)
+    return tracked_quad(f, points)
+
+
+def _mass_points(f: Callable[[mp.mpf], mp.mpf], lo: mp.mpf, hi: mp.mpf) -> list[mp.mpf]:
+    """Breakpoints that put the integrand's mass in view, whatever its location and scale.
+
+    |f| is scanned (at 15 digits) over every decade on both sides of 0; the
+    best point is then refined at the working precision by golden-section
+    search on log|f| between its neighbours, and the distances where log|f| has
+    dropped by 5 and by 40 give the scale.  So N(1e12, 1e-20)'s density is
+    integrated around 1e12 with pieces of width 1e-20, not missed between -1 and 1.
+    """
+    working = mp.mp.dps
+
+    def size(v):
+        try:
+            value = abs(f(v))
+            return mp.log(value) if value > 0 and mp.isfinite(value) else -mp.inf
+        except (ZeroDivisionError, ValueError, OverflowError, NotEvaluable):
+            return -mp.inf
+
+    with mp.workdps(15):
+        grid = [mp.mpf(0)] + [sign * mp.mpf(10) ** (k / 4) for k in range(-100, 101) for sign in (1, -1)]
+        grid = [g for g in grid if lo < g < hi]
+        if mp.isfinite(lo) and mp.isfinite(hi):
+            grid += [lo + (hi - lo) * k / 64 for k in range(1, 64)]
+        grid.sort()
+        values = [(size(g), g) for g in grid]
+    if not values:
+        return [lo, hi]
+    top, peak = max(values, key=lambda t: t[0])
+    points = {lo, hi}
+    if not mp.isfinite(top):
+        return sorted(points, key=lambda v: (v != -mp.inf, v))
+    with mp.workdps(working):
+        i = grid.index(peak)
+        left, right = mp.mpf(grid[max(i - 1, 0)]), mp.mpf(grid[min(i + 1, len(grid) - 1)])
+        ratio = (mp.sqrt(5) - 1) / 2  # golden section, at the working precision (6-digit ratios drift)
+        a, b = right - ratio * (right - left), left + ratio * (right - left)
+        fa, fb = size(a), size(b)
+        for _ in range(260):  # the bracket shrinks by 0.618 each time
+            if right - left <= mp.mpf(10) ** (-(working - 5)) * max(abs(peak), mp.mpf(1)) or not a < b:
+                break
+            if fa >= fb:
+                right, b, fb = b, a, fa
+                a = right - ratio * (right - left)
+                fa = size(a)
+            else:
+                left, a, fa = a, b, fb
+                b = left + ratio * (right - left)
+                fb = size(b)
+        middle = (left + right) / 2
+        if size(middle) > top:
+            top, peak = size(middle), middle
+        points.add(peak)
+        for side in (1, -1):
+            step = max(abs(peak), mp.mpf(1)) * mp.mpf(10) ** (-(working - 5))
+            for drop in (5, 40):
+                for _ in range(600):  # the first distance (doubling) where log|f| has fallen by `drop`
+                    trial = peak + side * step
+                    if not lo < trial < hi or size(trial) < top - drop:
+                        break
+                    step *= 2
+                trial = peak + side * step
+                if lo < trial < hi:
+                    points.add(trial)
+    return sorted(points, key=lambda v: (v != -mp.inf, v))

@@ -146,7 +146,7 @@ def numeric_check(
     if missing:
         return NumericOutcome("unevaluable", detail=f"no domain for {', '.join(map(str, missing))}")
     ordered = sorted(symbols, key=lambda s: s.name)
-    heavy = any(isinstance(a, Functional) for part in (lhs, rhs) for a in sp.preorder_traversal(part))
+    heavy = any(isinstance(a, (Functional, sp.Integral)) for part in (lhs, rhs) for a in sp.preorder_traversal(part))
     wanted = examples if examples is not None else (HEAVY_POINTS if heavy else LIGHT_POINTS)
     precisions = _precisions(dps)
     deadline = time.monotonic() + seconds
@@ -393,12 +393,15 @@ def _refuted(lhs, rhs, relation, doms, assumptions, failing, points, searched, p
     from ..notation.abstract import INSTANCE
 
     if INSTANCE in small:
+        # the random instance behind the seed, under readable names: Sigma[0,0], |z|, p(x=0, z=1)
         seed = int(small[INSTANCE])
         values = {name: v for name, v in counterexample.items()}
+        counterexample.pop(INSTANCE.name, None)
+        counterexample["instance seed"] = seed
         for key, value in _instantiate.describe_instance(seed, j.dps, lhs, rhs).items():
-            counterexample[f"{INSTANCE.name}: {key}"] = value
+            counterexample.setdefault(key, value)
         for key, value in _random_matrices.describe_matrices(seed, values, j.dps, lhs, rhs).items():
-            counterexample[f"{INSTANCE.name}: {key}"] = value
+            counterexample.setdefault(key, value)
     residual = _show(j.residual) if j.residual is not None else "undefined"
     detail = f"{relation.value} fails" + (f" ({j.detail})" if j.detail else "")
     shown = _distinguishing_digits(j.lhs, j.rhs)

@@ -34,7 +34,7 @@ __all__ = [
     "NotEvaluable", "InvalidParameters", "OutsideDomain", "NotConverged", "Singular", "numeric_value", "truth",
     "numeric_evaluator", "NUMERIC_EVALUATORS", "evaluate_side", "last_error", "accumulate", "parameter",
     "lg", "rounding", "lsum", "NEG_INF", "POS_INF", "error_frame", "clear_cache", "set_last_error", "exact_result",
-    "compiled", "bind",
+    "compiled", "bind", "unmetered",
 ]
 
 NEG_INF, POS_INF = float("-inf"), float("inf")
@@ -121,6 +121,9 @@ def _evaluator_for(expr: sp.Basic) -> Evaluator | None:
 # ---- the error algebra (log2 of absolute error bounds) -------------------------------------------
 
 _E = [NEG_INF]  # the error of the value numeric_value returned last
+# Whether that value's sign is certain and its error a factor (no cancellation on the way): exp(u),
+# products and powers of such values.  Then log of it has a finite error however large the factor.
+_SURE = [True]
 
 
 def last_error() -> float:
@@ -131,6 +134,7 @@ def last_error() -> float:
 def set_last_error(error: float) -> None:
     """For integrands computed outside ``numeric_value`` (a Cholesky solve, say): their error."""
     _E[0] = error
+    _SURE[0] = False
 
 
 def lg(value) -> float:
@@ -222,6 +226,16 @@ def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]
     return f
 
 
+class unmetered:
+    """Work that is bounded by construction (a scan of an integrand) is not counted against WORK_LIMIT."""
+
+    def __enter__(self) -> None:
+        self.saved = _WORK[0]
+
+    def __exit__(self, *exc) -> None:
+        _WORK[0] = self.saved
+
+
 def evaluate_side(expr: sp.Basic, env: Env) -> tuple[mp.mpf, mp.mpf]:
     """(value, absolute error bound) of one side at one point, at the current precision."""
     _WORK[0] = 0
@@ -273,7 +287,8 @@ _PROPAGATE: dict[type, Callable[[mp.mpf, float, mp.mpf], float]] = {
 }
 
 
-def _apply(kind, fn, args: list, errors: list) -> mp.mpf:
+def _apply(kind, fn, args: list, errors: list, sure: list | None = None) -> mp.mpf:
+    sure = sure or [False] * len(args)
     if kind is sp.log:
         (u,), (eu,) = args, errors
         if isinstance(u, mp.mpf) and u <= 0:
@@ -285,8 +300,15 @@ def _apply(kind, fn, args: list, errors: list) -> mp.mpf:
     if len(args) == 1:
         (u,), (eu,) = args, errors
         if eu > NEG_INF:
-            if kind is sp.log and eu - lg(u) >= -1:
-                error = POS_INF  # the argument is as uncertain as it is large: its log is anyone's guess
+            relative = eu - lg(u)
+            if kind is sp.log and relative >= -1 and sure[0]:
+                # a positive argument known only up to a factor (1 + rho): its log is off by log(1 + rho) at most
+                spread = relative + math.log2(math.log(2)) if relative > 50 else math.log2(math.log1p(2**relative))
+                error = max(error, spread + 1)
+            elif kind is sp.log and relative >= -1:
+                error = POS_INF  # the argument is as uncertain as it is large, its sign too: its log is a guess
+            elif kind is sp.exp and eu > 0:
+                error = max(error, lg(value) + (2**min(eu, 1000.0)) * math.log2(math.e) + 1)  # a factor e^delta
             elif kind is sp.sign:
                 error = max(error, 1.0 if lg(u) <= eu + 1 else NEG_INF)
             else:
@@ -296,6 +318,7 @@ def _apply(kind, fn, args: list, errors: list) -> mp.mpf:
     else:
         error = max(error, max(errors, default=NEG_INF) + max(lg(value), 0.0) + 2)
     _E[0] = error
+    _SURE[0] = kind is sp.exp or (kind is sp.Abs and bool(sure[0]))
     return value
 
 
@@ -305,14 +328,17 @@ _CONSTANTS = {
 }
 
 
-def _sum(values: list, errors: list) -> mp.mpf:
+def _sum(values: list, errors: list, sure: list | None = None) -> mp.mpf:
     value = mp.fsum(values)
     _E[0] = max(lsum(errors), rounding(value))
+    signs = {mp.sign(v) for v in values if v != 0} if all(isinstance(v, mp.mpf) for v in values) else {0, 1, -1}
+    _SURE[0] = bool(sure) and all(sure) and len(signs) <= 1  # no cancellation: terms of one sign
     return value
 
 
-def _product(values: list, errors: list) -> mp.mpf:
+def _product(values: list, errors: list, sure: list | None = None) -> mp.mpf:
     value = mp.fprod(values)
+    _SURE[0] = bool(sure) and all(sure)
     logs = [lg(v) for v in values]
     zeros = [i for i, x in enumerate(logs) if x == NEG_INF]
     finite = [x for x in logs if x != NEG_INF]
@@ -358,6 +384,10 @@ def _power(base: mp.mpf, eb: float, exponent: mp.mpf, ex: float) -> mp.mpf:
     return value
 
 
+def _power_sure(base_sure: bool, exponent_error: float) -> None:
+    _SURE[0] = base_sure and exponent_error == NEG_INF
+
+
 def numeric_value(expr: sp.Basic, env: Env) -> mp.mpf:
     """The value of ``expr`` at the point ``env`` (symbol -> mpf); its error is ``last_error()``.
 
@@ -381,6 +411,7 @@ def _leaf_integer(n: int) -> Compiled:
 
     def run(env: Env) -> mp.mpf:
         _E[0] = NEG_INF
+        _SURE[0] = True
         return value
 
     return run
@@ -397,6 +428,7 @@ def _leaf_rounded(make: Callable[[], mp.mpf]) -> Compiled:
             value = make()
             hit = by_precision[prec] = (value, rounding(value))
         _E[0] = hit[1]
+        _SURE[0] = True
         return hit[0]
 
     return run
@@ -409,6 +441,7 @@ def _leaf_symbol(symbol: sp.Symbol) -> Compiled:
         except KeyError:
             raise NotEvaluable(f"no value for symbol {symbol}") from None
         _E[0] = NEG_INF
+        _SURE[0] = True
         return value
 
     return run
@@ -421,11 +454,12 @@ def _children(expr: sp.Basic) -> list[Compiled]:
 def _node_sum(parts: list[Compiled], combine) -> Compiled:
     def run(env: Env) -> mp.mpf:
         _tick()
-        values, errors = [], []
+        values, errors, sure = [], [], []
         for part in parts:
             values.append(part(env))
             errors.append(_E[0])
-        return combine(values, errors)
+            sure.append(_SURE[0])
+        return combine(values, errors, sure)
 
     return run
 
@@ -434,9 +468,12 @@ def _node_power(base: Compiled, exponent: Compiled) -> Compiled:
     def run(env: Env) -> mp.mpf:
         _tick()
         b = base(env)
-        eb = _E[0]
+        eb, sure = _E[0], _SURE[0]
         x = exponent(env)
-        return _power(b, eb, x, _E[0])
+        ex = _E[0]
+        value = _power(b, eb, x, ex)
+        _power_sure(sure, ex)
+        return value
 
     return run
 
@@ -444,11 +481,12 @@ def _node_power(base: Compiled, exponent: Compiled) -> Compiled:
 def _node_function(kind, fn, parts: list[Compiled]) -> Compiled:
     def run(env: Env) -> mp.mpf:
         _tick()
-        values, errors = [], []
+        values, errors, sure = [], [], []
         for part in parts:
             values.append(part(env))
             errors.append(_E[0])
-        return _apply(kind, fn, values, errors)
+            sure.append(_SURE[0])
+        return _apply(kind, fn, values, errors, sure)
 
     return run
 
@@ -456,11 +494,13 @@ def _node_function(kind, fn, parts: list[Compiled]) -> Compiled:
 def _node_extremum(parts: list[Compiled], pick) -> Compiled:
     def run(env: Env) -> mp.mpf:
         _tick()
-        values, errors = [], []
+        values, errors, sure = [], [], []
         for part in parts:
             values.append(part(env))
             errors.append(_E[0])
+            sure.append(_SURE[0])
         _E[0] = max(errors)
+        _SURE[0] = all(sure)
         return pick(values)
 
     return run
@@ -567,9 +607,11 @@ def _cached(fn, expr: sp.Basic, env: Env, key) -> mp.mpf:
                 _CACHE.clear()
             _CACHE[key] = (value, error)
         _E[0] = error
+        _SURE[0] = error == NEG_INF
         return value
     value, error = hit
     _E[0] = error
+    _SURE[0] = error == NEG_INF
     return value
 
 
@@ -612,11 +654,12 @@ def _finite_sum(expr: sp.Sum, env: Env) -> mp.mpf:
         raise NotEvaluable("sum bounds are not integers")
     if hi_v - lo_v >= MAX_TERMS:
         raise OutsideDomain(f"a sum of {int(hi_v - lo_v) + 1} terms is beyond the {MAX_TERMS} summed term by term")
-    values, errors = [], []
+    values, errors, sure = [], [], []
     run = compiled(body)
     inner = dict(env)
     for k in range(int(lo_v), int(hi_v) + 1):
         inner[var] = mp.mpf(k)
         values.append(run(inner))
         errors.append(_E[0])
-    return _sum(values, errors)
+        sure.append(_SURE[0])
+    return _sum(values, errors, sure)

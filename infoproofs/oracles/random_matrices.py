@@ -33,13 +33,14 @@ import sympy as sp
 from ..notation.abstract import INSTANCE
 from ..notation.distributions import MultivariateNormal
 from ..notation.functionals import KL, CrossEntropy, DiffEntropy, Expectation, LogDensity, bound_symbols
-from ..notation.matrices import QuadraticForm, RealVector, SPDMatrix, random_matrices_in
+from ..notation.matrices import PositiveVector, QuadraticForm, RealVector, SPDMatrix, VectorEntry, random_matrices_in
 from .numeric_eval import (
     InvalidParameters,
     NotConverged,
     NotEvaluable,
     OutsideDomain,
     accumulate,
+    exact_result,
     last_error,
     lg,
     lsum,
@@ -53,7 +54,10 @@ from .quadrature import hermite_rule
 __all__ = ["matrix_value", "describe_matrices", "EIGENVALUE_RANGE"]
 
 EIGENVALUE_RANGE = (0.1, 10.0)
-MAX_DIMENSION = 8
+MAX_DIMENSION = 8  # covariances: the Gauss-Hermite tensor rule grows as n^d
+MAX_VECTOR = 10**4  # vectors: their entries are drawn one by one
+# Entries of a positive vector: log-uniform over this range (variances from tiny to huge).
+POSITIVE_RANGE = (1e-3, 1e3)
 
 
 def _rng(seed: int, *parts: object) -> np.random.Generator:
@@ -61,12 +65,12 @@ def _rng(seed: int, *parts: object) -> np.random.Generator:
     return np.random.default_rng([int(seed) & 0xFFFFFFFF, tag])
 
 
-def _dimension(value: sp.Expr, env: dict) -> int:
+def _dimension(value: sp.Expr, env: dict, limit: int = MAX_DIMENSION) -> int:
     d = numeric_value(sp.sympify(value), env)
     if d != int(d) or d < 1:
         raise InvalidParameters(f"dimension {value} = {d} is not a positive integer")
-    if d > MAX_DIMENSION:
-        raise OutsideDomain(f"dimension {int(d)} is above the {MAX_DIMENSION} this oracle integrates over")
+    if d > limit:
+        raise OutsideDomain(f"dimension {int(d)} is above the {limit} this oracle evaluates")
     return int(d)
 
 
@@ -76,6 +80,9 @@ def _instance_matrix(kind: str, name: str, seed: int, d: int, dps: int) -> mp.ma
     with mp.workdps(dps + 10):
         if kind == "vector":
             return mp.matrix([[mp.mpf(float(v))] for v in rng.normal(0.0, 1.5, size=d)])
+        if kind == "positive":
+            lo, hi = np.log(POSITIVE_RANGE[0]), np.log(POSITIVE_RANGE[1])
+            return mp.matrix([[mp.mpf(float(v))] for v in np.exp(rng.uniform(lo, hi, size=d))])
         q, r = np.linalg.qr(rng.normal(size=(d, d)))
         q = q * np.sign(np.diag(r))  # Haar-distributed orthogonal matrix
         lo, hi = np.log(EIGENVALUE_RANGE[0]), np.log(EIGENVALUE_RANGE[1])
@@ -98,8 +105,8 @@ def _instanced(sym: sp.MatrixSymbol, env: dict) -> mp.matrix:
         seed = int(env[INSTANCE])
     except KeyError:
         raise NotEvaluable(f"no instance seed drawn for the matrix {sym.name}") from None
-    d = _dimension(sym.shape[0], env)
-    kind = "spd" if isinstance(sym, SPDMatrix) else "vector"
+    kind = "spd" if isinstance(sym, SPDMatrix) else ("positive" if isinstance(sym, PositiveVector) else "vector")
+    d = _dimension(sym.shape[0], env, MAX_DIMENSION if kind == "spd" else MAX_VECTOR)
     return _instance_matrix(kind, sym.name, seed, d, mp.mp.dps)
 
 
@@ -143,6 +150,17 @@ def matrix_value(expr: sp.Basic, env: dict) -> mp.matrix:
         base = matrix_value(expr.base, env)
         return base ** int(expr.exp)
     raise NotEvaluable(f"cannot evaluate the matrix expression {type(expr).__name__}")
+
+
+@numeric_evaluator(VectorEntry)
+def _vector_entry(e: VectorEntry, env: dict) -> mp.mpf:
+    """v_j of an instanced vector: the index is evaluated (it may be a summation index)."""
+    index = numeric_value(e.index, env)
+    vector = _instanced(e.vector, env)
+    if index != int(index) or not 0 <= index < vector.rows:
+        raise InvalidParameters(f"index {e.index} = {index} is outside the vector {e.vector.name}")
+    exact_result()
+    return vector[int(index), 0]
 
 
 @numeric_evaluator(sp.Trace)
@@ -317,8 +335,14 @@ def describe_matrices(seed: int, values: dict[str, int], dps: int, *exprs: sp.Ba
                 m = _instanced(sym, env)
             except NotEvaluable:
                 continue
+        shown = 0
         for i in range(m.rows):
             for j in range(m.cols):
+                if shown >= 36:
+                    break
                 label = f"{sym.name}[{i}]" if isinstance(sym, RealVector) else f"{sym.name}[{i},{j}]"
                 found[label] = float(m[i, j])
+                shown += 1
+        if m.rows * m.cols > 36:
+            found[f"{sym.name}: entries not shown"] = m.rows * m.cols - 36
     return found

@@ -22,8 +22,10 @@ import sympy as sp
 from ..budget import BudgetExceeded, WorkerCrashed, run_with_budget
 from ..derivation import Relation
 from ..engine.derive import evaluate
+from ..engine.expectation import integrals_as_expectations
 from ..notation.domains import exact
 from ..rules import RuleContext, get_rule
+from ..rules.core import laws_in
 from ..rules.inequality import residual
 from ..rules.tools import (
     equivalent,
@@ -94,6 +96,10 @@ def prove_step(
     # The portfolio.  A violated side condition blocks proof-by-rule but the
     # step itself may still be true; the portfolio below may prove it, and the
     # report keeps the rule's complaint.
+    if lhs.has(sp.Integral) or rhs.has(sp.Integral):
+        laws = laws_in(lhs, rhs)
+        lhs, rhs = integrals_as_expectations(lhs, laws), integrals_as_expectations(rhs, laws)
+        ctx = RuleContext(lhs, rhs, rel, ctx.params, assumptions)
     if rel is Relation.EQ:
         if equivalent(lhs, rhs):
             return SymbolicOutcome("proved", "linearity and algebra", violated, attempts)

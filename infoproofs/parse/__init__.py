@@ -1,5 +1,5 @@
 """Parsers for user-written notation (a lark grammar; never eval or sympify)."""
 
-from .target import ParseError, parse_target
+from .target import ParseError, parse_target, parse_target_with_assumptions
 
-__all__ = ["ParseError", "parse_target"]
+__all__ = ["ParseError", "parse_target", "parse_target_with_assumptions"]

@@ -4,7 +4,11 @@ The grammar (``target.lark``) is our own; user text never reaches ``eval``
 or ``sympify``.  Symbol domains are inferred from where a name appears: a
 mean is real, a variance ``s^2`` makes ``s`` positive, a Bernoulli
 parameter is a probability, ``I_d`` makes ``d`` a dimension.  A name used in
-two roles gets the narrower domain.
+two roles gets the narrower domain.  The ``where`` clause declares random
+variables (``Z ~ N(0, s^2 I_d)``) and constraints (``a < b``, ``s > 0``); the
+constraints, and those the laws impose on their parameters (a < b for
+Uniform(a, b)), become the derivation's assumptions.  Every mistake is a
+``ParseError`` naming the column, never a traceback.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from ..notation import (
     Uniform,
 )
 from ..notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain, declare
+from ..notation.random_variables import random_variables_in
 
-__all__ = ["ParseError", "parse_target", "LAWS"]
+__all__ = ["ParseError", "parse_target", "parse_target_with_assumptions", "LAWS"]
 
 _PARSER = lark.Lark(Path(__file__).with_name("target.lark").read_text(), parser="lalr", propagate_positions=True)
 
@@ -52,6 +57,10 @@ LAWS = {
 }
 
 _RANK = {"real": 0, "positive": 1, "probability": 2, "dimension": 3}
+_ROLE_NAMES = {
+    "N": "mean, variance", "Normal": "mean, variance", "Laplace": "location, scale", "Uniform": "low, high",
+    "Exponential": "rate", "Exp": "rate", "Bernoulli": "p", "Bern": "p",
+}
 _DOMAINS: dict[str, Domain] = {"real": REAL, "positive": POSITIVE, "probability": PROBABILITY, "dimension": DIMENSION}
 
 
@@ -90,9 +99,17 @@ def _roles(tree: lark.Tree, found: dict[str, str]) -> None:
 
 
 class _Build(lark.Transformer):
-    def __init__(self, symbols: dict[str, sp.Basic]):
+    def __init__(self, symbols: dict[str, sp.Basic], text: str = ""):
         super().__init__()
         self.symbols = symbols
+        self.text = text
+
+    def _at(self, meta, message: str) -> ParseError:
+        column = getattr(meta, "column", None)
+        if column is None:
+            return ParseError(message)
+        line = self.text.splitlines()[getattr(meta, "line", 1) - 1] if self.text else ""
+        return ParseError(f"column {column}: {message}\n{line}\n{' ' * (column - 1)}^")
 
     def number(self, items):
         return sp.Rational(str(items[0]))
@@ -125,22 +142,43 @@ class _Build(lark.Transformer):
     def param(self, items):
         return (items[0], str(items[1])[2:] if len(items) > 1 else None)
 
-    def law(self, items):
+    @lark.v_args(meta=True)
+    def law(self, meta, items):
         name = str(items[0])
         params = items[1:]
         if name not in LAWS:
-            raise ParseError(f"unknown distribution {name!r}; known: {', '.join(sorted(LAWS))}")
+            raise self._at(meta, f"unknown distribution or function {name!r}; known laws: {', '.join(sorted(LAWS))}")
         cls, roles = LAWS[name]
         if cls is Categorical:
+            if len(params) < 2:
+                raise self._at(meta, f"{name} needs at least two probabilities, got {len(params)}")
             return Categorical([p for p, _ in params])
         dims = [d for _, d in params if d is not None]
         if dims:
             if cls is not Normal or len(params) != 2 or params[0][1] is not None:
-                raise ParseError("an identity I_d may only follow the variance of N(mean, v I_d)")
+                raise self._at(meta, "an identity I_d may only follow the variance of N(mean, v I_d)")
             return IsoNormal(params[0][0], params[1][0], self.symbols[dims[0]])
         if roles is not None and len(params) != len(roles):
-            raise ParseError(f"{name} takes {len(roles)} parameters, got {len(params)}")
-        return cls(*[p for p, _ in params])
+            raise self._at(meta, f"{name} takes {len(roles)} parameters ({_ROLE_NAMES.get(name, '')}), "
+                                 f"got {len(params)}")
+        try:
+            return cls(*[p for p, _ in params])
+        except (TypeError, ValueError) as exc:
+            raise self._at(meta, f"{name}: {exc}") from None
+
+    @lark.v_args(meta=True)
+    def constraint(self, meta, items):
+        relations = {"<": sp.StrictLessThan, "<=": sp.LessThan, ">": sp.StrictGreaterThan, ">=": sp.GreaterThan}
+        found = []
+        left = items[0]
+        for op, right in zip(items[1::2], items[2::2]):
+            relation = relations[str(op)](left, right)
+            if relation is sp.false:
+                raise self._at(meta, f"the constraint {left} {op} {right} can never hold")
+            if relation is not sp.true:
+                found.append(relation)
+            left = right
+        return found
 
 
 def _law_params(symbols: dict[str, sp.Basic], rv_names: set[str]) -> set[str]:
@@ -155,6 +193,40 @@ def _law_params(symbols: dict[str, sp.Basic], rv_names: set[str]) -> set[str]:
 
 def parse_target(text: str) -> sp.Expr:
     """Parse a target such as ``"KL(N(mu1, s1^2) || N(mu2, s2^2))"`` into a functional."""
+    return parse_target_with_assumptions(text)[0]
+
+
+def _wrapped(build: _Build, tree):
+    try:
+        return build.transform(tree)
+    except lark.exceptions.VisitError as exc:
+        inner = exc.orig_exc
+        if isinstance(inner, ParseError):
+            raise inner from None
+        raise ParseError(f"cannot build {_snippet(tree)}: {inner}") from None
+    except KeyError as exc:
+        raise ParseError(f"undeclared name {exc.args[0]!r}; declare random variables with 'where X ~ N(...)'") from None
+
+
+def _snippet(tree) -> str:
+    meta = getattr(tree, "meta", None)
+    return f"the part at column {meta.column}" if meta is not None and getattr(meta, "column", None) else "the target"
+
+
+def _check_dimensions(target: sp.Expr, text: str) -> None:
+    """Random variables added together must have the same dimension (Z ~ N(0, s^2 I_d) with N ~ ... I_k)."""
+    for add in target.atoms(sp.Add) | ({target} if isinstance(target, sp.Add) else set()):
+        variables = random_variables_in(add)
+        dims = {v.name: sp.sympify(v.distribution.dim) for v in variables}
+        if len(set(dims.values())) > 1:
+            shown = ", ".join(f"{name} has dimension {dim}" for name, dim in sorted(dims.items()))
+            raise ParseError(f"{add} adds random variables of different dimensions: {shown}")
+
+
+def parse_target_with_assumptions(text: str) -> tuple[sp.Expr, list[sp.Basic]]:
+    """The target and the assumptions it carries: the ``where`` constraints and the laws' own constraints."""
+    if len(text) > 10_000:
+        raise ParseError(f"the target is {len(text)} characters long; at most 10000 are read")
     try:
         tree = _PARSER.parse(text)
     except lark.exceptions.UnexpectedInput as exc:
@@ -172,21 +244,16 @@ def parse_target(text: str) -> sp.Expr:
             symbols[name] = declare(name, _DOMAINS[role])
         except ValueError as exc:
             raise ParseError(str(exc)) from None
-    builder = _Build(symbols)
+    builder = _Build(symbols, text)
     for decl in decls:
-        law = builder.transform(decl.children[1])
+        law = _wrapped(builder, decl.children[1])
         symbols[str(decl.children[0])] = RandomVariable(str(decl.children[0]), law)
+    assumptions: list[sp.Basic] = []
+    for constraint in tree.find_data("constraint"):
+        assumptions += _wrapped(builder, constraint)
     target_tree = tree.children[0]
-    try:
-        target_kind = target_tree.data
-        args = [builder.transform(c) if isinstance(c, lark.Tree) else symbols.get(str(c)) for c in target_tree.children]
-    except lark.exceptions.VisitError as exc:
-        inner = exc.orig_exc
-        if isinstance(inner, ParseError):
-            raise inner from None
-        raise ParseError(f"cannot build the target: {inner}") from None
-    except KeyError as exc:
-        raise ParseError(f"undeclared name {exc.args[0]!r}; declare random variables with 'where X ~ N(...)'") from None
+    target_kind = target_tree.data
+    args = [_wrapped(builder, c) if isinstance(c, lark.Tree) else symbols.get(str(c)) for c in target_tree.children]
     if target_kind in ("mutual_information", "diff_entropy"):
         for arg in args:
             if isinstance(arg, sp.Expr):
@@ -196,17 +263,36 @@ def parse_target(text: str) -> sp.Expr:
                     raise ParseError(
                         f"{', '.join(stray)} is not a declared random variable; add 'where {stray[0]} ~ N(...)'"
                     )
+                _check_dimensions(arg, text)
     try:
         if target_kind == "kl":
-            return KL(*args)
-        if target_kind == "cross_entropy":
-            return CrossEntropy(*args)
-        if target_kind == "entropy":
-            return Entropy(*args)
-        if target_kind == "diff_entropy":
-            return DiffEntropy(*args)
-        if target_kind == "mutual_information":
-            return MI(*args)
+            target = KL(*args)
+        elif target_kind == "cross_entropy":
+            target = CrossEntropy(*args)
+        elif target_kind == "entropy":
+            target = Entropy(*args)
+        elif target_kind == "diff_entropy":
+            target = DiffEntropy(*args)
+        elif target_kind == "mutual_information":
+            target = MI(*args)
+        else:
+            raise ParseError(f"unsupported target {target_kind}")
     except TypeError as exc:
         raise ParseError(str(exc)) from None
-    raise ParseError(f"unsupported target {target_kind}")
+    return target, assumptions + law_constraints(target)
+
+
+def law_constraints(expr: sp.Basic) -> list[sp.Basic]:
+    """The parameter constraints of every law in ``expr`` that the symbols' domains do not already imply."""
+    from ..notation.distributions import Distribution
+
+    found: list[sp.Basic] = []
+    laws = [a for a in sp.preorder_traversal(expr) if isinstance(a, Distribution)]
+    for v in expr.atoms(RandomVariable):
+        laws.append(v.distribution)
+    for law in laws:
+        for c in law.constraints():
+            if c is sp.true or isinstance(c, sp.Equality) or c in found:
+                continue
+            found.append(c)
+    return found

@@ -33,6 +33,8 @@ def _derivation(result: DerivationResult) -> dict[str, Any]:
                 "counterexample": s.counterexample,
                 "reason": s.reason,
                 "internal_error": s.internal_error,
+                "citation": s.citation,
+                "justified_by": s.justified_by,
             }
             for s in result.steps
         ],
@@ -45,6 +47,7 @@ def report(results: list[DerivationResult], seconds: float) -> dict[str, Any]:
     for verdict in VERDICTS:
         summary[verdict] = sum(1 for s in steps if s.verdict == verdict)
     summary["internal_errors"] = sum(1 for s in steps if s.internal_error)
+    summary["citation_mismatches"] = sum(1 for s in steps if s.citation == "mismatch")
     summary["seconds"] = round(seconds, 3)
     return {"derivations": [_derivation(r) for r in results], "summary": summary}
 

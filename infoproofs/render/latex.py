@@ -1,28 +1,123 @@
-"""LaTeX output: an ``align*`` chain, each step justified by ``\\text{...}``."""
+"""LaTeX output: an ``align*`` chain, each step with its justification and, once checked, its verdict.
+
+Written to be pasted into a paper and to compile with plain ``pdflatex``:
+
+* long expressions are broken at their top-level ``+`` and ``-`` (and inside
+  expectations and parenthesised sums), so lines stay inside the margins;
+* each justification sits on its own line in a ``\\parbox``, so it wraps;
+* titles, sources and rule names are escaped (``<=`` is not ``¡=``), and
+  notes have their mathematics typeset as mathematics (``render.notes``);
+* verdicts are marked: proved ✓, confirmed ≈, refuted ✗ with the
+  counterexample, unknown ?; a step whose cited rule does not justify it
+  carries a dagger and says what does.
+"""
 
 from __future__ import annotations
+
+import re
 
 import sympy as sp
 
 from ..derivation import Derivation
 from ..notation.domains import domain_of
+from ..notation.functionals import Expectation
 from ..notation.matrices import random_matrices_in
+from .notes import escape_text, note_latex
 
-__all__ = ["latex_expr", "derivation_latex", "standalone"]
+__all__ = ["latex_expr", "derivation_latex", "standalone", "escape_text", "LINE"]
 
-_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-            "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# Visible characters per displayed line (11 pt, 2 cm margins), as ``_width`` estimates them.
+LINE = 60
+_INVISIBLE = re.compile(r"\\(left|right|Bigl|Bigr|bigl|bigr|mathrm|operatorname|mathbb|mathcal|limits|displaystyle)"
+                        r"|\\[,;!: ]|[{}^_&]")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
 
 
-def escape_text(text: str) -> str:
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+def _width(latex: str) -> float:
+    """About how many characters wide ``latex`` renders: commands as one glyph, formatting as none,
+    a fraction as its wider part."""
+    text = latex
+    for _ in range(3):
+        text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: max(m.group(1), m.group(2), key=len), text)
+    text = _INVISIBLE.sub("", text)
+    text = _COMMAND.sub("x", text)
+    return len(text)
+_MARKS = {
+    "proved": r"$\checkmark$\,proved",
+    "confirmed": r"$\approx$\,confirmed",
+    "refuted": r"\textbf{$\times$\,refuted}",
+    "unknown": r"\textbf{?}\,unknown",
+}
 
 
 def latex_expr(expr: sp.Basic) -> str:
     return sp.latex(expr, ln_notation=False)
 
 
-def _assumption_line(d: Derivation) -> str:
+def _signed(term: sp.Expr) -> tuple[str, str]:
+    """(sign, LaTeX of |term|) for a term of a sum."""
+    coeff, _ = term.as_coeff_Mul()
+    if coeff.is_Number and coeff < 0:
+        return "-", latex_expr(-term)
+    return "+", latex_expr(term)
+
+
+def _pieces(expr: sp.Basic) -> list[str]:
+    """Fragments whose concatenation is the LaTeX of ``expr``, with a line break allowed between any two."""
+    whole = latex_expr(expr)
+    if _width(whole) <= LINE // 2:
+        return [whole]
+    if isinstance(expr, sp.Add):
+        found: list[str] = []
+        for i, term in enumerate(sp.Add.make_args(expr)):
+            sign, body = _signed(term)
+            inner = _pieces(term if sign == "+" else -term) if _width(body) > LINE else [body]
+            head = ("" if sign == "+" else "-") if i == 0 else f"{sign} "
+            found.append(head + inner[0])
+            found += inner[1:]
+        return found
+    if isinstance(expr, Expectation):
+        head = rf"\mathbb{{E}}_{{{latex_expr(expr.var)} \sim {latex_expr(expr.dist)}}}\Bigl["
+        return [head, *_pieces(expr.integrand), r"\Bigr]"]
+    if isinstance(expr, sp.Mul):
+        coeff, rest = expr.as_coeff_Mul()
+        factors = sp.Mul.make_args(rest)
+        long = [f for f in factors if isinstance(f, (sp.Add, Expectation)) and _width(latex_expr(f)) > LINE // 2]
+        if len(long) == 1:
+            (inner,) = long
+            others = sp.Mul(coeff, *[f for f in factors if f is not inner])
+            prefix = "" if others == 1 else ("-" if others == -1 else latex_expr(others))
+            if isinstance(inner, Expectation):
+                pieces = _pieces(inner)
+                return [prefix + " " + pieces[0], *pieces[1:]]
+            return [prefix + r"\Bigl(", *_pieces(inner), r"\Bigr)"]
+        if len(factors) > 1 and _width(whole) > LINE:
+            # a product of long factors: a line break may fall between two of them
+            fragments = [latex_expr(f) if not isinstance(f, sp.Add) else rf"\left({latex_expr(f)}\right)"
+                         for f in factors]
+            if coeff != 1:
+                fragments[0] = ("-" if coeff == -1 else latex_expr(coeff)) + " " + fragments[0]
+            return fragments
+    return [whole]
+
+
+def _lines(fragments: list[str], first_budget: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    budget = first_budget
+    for fragment in fragments:
+        if current and _width(current) + _width(fragment) + 1 > budget:
+            lines.append(current)
+            current = fragment
+            budget = LINE
+        else:
+            current = f"{current} {fragment}" if current else fragment
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _assumptions(d: Derivation) -> list[str]:
     parts = []
     for sym in sorted(d.free_symbols(), key=lambda s: s.name):
         domain = d.domains.get(sym) or domain_of(sym)
@@ -32,26 +127,54 @@ def _assumption_line(d: Derivation) -> str:
     for matrix in sorted(random_matrices_in(*exprs), key=lambda m: m.name):
         parts.append(matrix.latex_domain())
     parts += [sp.latex(a) for a in d.assumptions]
-    return ", ".join(parts)
+    return parts
 
 
-def derivation_latex(d: Derivation, verdicts: list[str] | None = None) -> str:
-    """The derivation as an ``align*`` block, preceded by title, source and assumptions."""
+def _justification(step, result) -> str:
+    why = rf"by {escape_text(step.rule)}"
+    if step.note:
+        why += f": {note_latex(step.note)}"
+    if result is None:
+        return why
+    why += rf" \hfill {_MARKS[result.verdict]}"
+    if result.citation == "mismatch":
+        why += (rf"\\ $^\dagger$ the cited rule does not justify this step; it holds by "
+                rf"{escape_text(result.justified_by)}")
+    if result.verdict == "refuted" and result.counterexample is not None:
+        shown = ", ".join(f"{escape_text(str(k))} = {escape_text(str(v))}" for k, v in list(result.counterexample.items())[:8])
+        numeric = result.oracles.get("numeric", {})
+        why += rf"\\ counterexample: {shown}"
+        if numeric.get("lhs") is not None:
+            why += rf"; lhs $= {escape_text(str(numeric.get('lhs')))}$, rhs $= {escape_text(str(numeric.get('rhs')))}$"
+    if result.verdict == "unknown" and result.reason:
+        why += rf"\\ {escape_text(result.reason[:300])}"
+    return why
+
+
+def derivation_latex(d: Derivation, results: list | None = None) -> str:
+    """The derivation as an ``align*`` block, preceded by title, source and assumptions.
+
+    ``results`` are the ``StepResult`` of a check (optional): each step is then marked.
+    """
     lines = [
-        f"% {d.name}: {d.title}",
-        rf"\paragraph{{{escape_text(d.title)}}} {escape_text(d.source)}.",
+        f"% {d.name}: {' '.join(d.title.split())}",
+        rf"\subsubsection*{{{note_latex(d.title)}}}",
+        rf"\noindent {escape_text(d.source)}.\par",
     ]
-    assumptions = _assumption_line(d)
+    assumptions = _assumptions(d)
     if assumptions:
-        lines.append(rf"Assumptions: ${assumptions}$.")
+        lines.append("Assumptions: " + ", ".join(f"${a}$" for a in assumptions) + ".")
     lines.append(r"\begin{align*}")
-    rows = []
+    # flush left: the start on its own line, each step below it, so a wide start never pushes the rest right
+    start = _lines(_pieces(d.start), LINE)
+    rows = [rf"&{start[0]}"] + [rf"&\qquad\quad {line}" for line in start[1:]]
     for i, step in enumerate(d.steps):
-        left = latex_expr(d.start) if i == 0 else ""
-        why = step.rule + (f": {step.note}" if step.note else "")
-        if verdicts is not None and i < len(verdicts):
-            why += f" [{verdicts[i]}]"
-        rows.append(rf"{left} &{step.relation.latex} {latex_expr(step.expr)} && \text{{{escape_text(why)}}}")
+        relation = step.relation.latex
+        body = _lines(_pieces(step.expr), LINE - 4)
+        rows.append(rf"&\quad {relation} {body[0]}")
+        rows += [rf"&\qquad\quad {line}" for line in body[1:]]
+        result = results[i] if results is not None and i < len(results) else None
+        rows.append(rf"&\qquad\qquad\parbox[t]{{0.8\linewidth}}{{\raggedright\small {_justification(step, result)}}}")
     lines.append(" \\\\\n".join(rows))
     lines.append(r"\end{align*}")
     return "\n".join(lines) + "\n"
@@ -59,6 +182,6 @@ def derivation_latex(d: Derivation, verdicts: list[str] | None = None) -> str:
 
 def standalone(body: str) -> str:
     return (
-        "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2cm]{geometry}\n"
+        "\\documentclass[11pt]{article}\n\\usepackage{amsmath,amssymb}\n\\usepackage[margin=2cm]{geometry}\n"
         "\\allowdisplaybreaks\n\\begin{document}\n" + body + "\\end{document}\n"
     )

@@ -14,7 +14,12 @@ import sympy as sp
 from ..derivation import Relation
 from ..engine.definitions import DEFINITIONS, REWRITES, rewrite, unfold
 from ..engine.derive import evaluate
-from ..engine.expectation import expand_log_densities, substitute_known_expectations
+from ..engine.expectation import (
+    apply_linearity,
+    expand_log_densities,
+    integrals_as_expectations,
+    substitute_known_expectations,
+)
 from ..notation.functionals import Expectation, Functional
 from .registry import RuleContext, RuleOutcome, rule
 from .tools import equivalent
@@ -22,8 +27,25 @@ from .tools import equivalent
 EQ = (Relation.EQ,)
 
 
+def laws_in(*exprs: sp.Basic) -> list:
+    """The named laws that appear anywhere in the step (candidates for reading integrals as expectations)."""
+    from ..notation.distributions import Distribution
+
+    found = []
+    for expr in exprs:
+        for a in sp.preorder_traversal(expr):
+            if isinstance(a, Distribution) and a not in found:
+                found.append(a)
+    return found
+
+
 def _both(ctx: RuleContext, transform) -> RuleOutcome:
     lhs, rhs = transform(ctx.lhs), transform(ctx.rhs)
+    if lhs.has(sp.Integral) or rhs.has(sp.Integral):
+        # an integral written with the densities' formulas: compare with the log-densities written out too
+        laws = laws_in(ctx.lhs, ctx.rhs, lhs, rhs)
+        lhs, rhs = integrals_as_expectations(lhs, laws), integrals_as_expectations(rhs, laws)
+        lhs, rhs = expand_log_densities(lhs), expand_log_densities(rhs)
     if equivalent(lhs, rhs):
         return RuleOutcome.proved()
     return RuleOutcome.unknown("the two sides differ after applying the rule")
@@ -103,14 +125,44 @@ def _finite(ctx: RuleContext) -> RuleOutcome:
     return _both(ctx, lambda e: substitute_known_expectations(expand_log_densities(e)))
 
 
-@rule("moments", "substitute the known moments E[x^k] of the law", side_conditions=("the moments exist",))
+def _polynomial_moments(expr: sp.Expr) -> sp.Expr:
+    """E[g(x)] for a polynomial g (a central moment such as E[(x - mu)^2] too) from the raw moments E[x^k]."""
+
+    def moment(e: Expectation) -> sp.Expr:
+        if len(e.bound) == 1 and e.integrand.is_polynomial(e.var):
+            return substitute_known_expectations(apply_linearity(e))
+        return e
+
+    return substitute_known_expectations(expr.replace(lambda a: isinstance(a, Expectation), moment))
+
+
+@rule(
+    "moments",
+    "substitute the known moments of the law: E[x^k], and so E[g(x)] for a polynomial g (E[(x - mu)^2] = sigma^2)",
+    side_conditions=("the moments exist",),
+)
 def _moments(ctx: RuleContext) -> RuleOutcome:
-    return _both(ctx, substitute_known_expectations)
+    return _both(ctx, _polynomial_moments)
 
 
 @rule("algebra", "algebraic identity (functionals treated as opaque)")
 def _algebra(ctx: RuleContext) -> RuleOutcome:
     return _both(ctx, lambda e: e)
+
+
+@rule(
+    "integral against a density",
+    "int_a^b p(x) g(x) dx = E_{x~p}[g(x)] for a law p with support [a, b] (the other laws of the step are tried)",
+    side_conditions=("p > 0 on [a, b]", "the integral exists"),
+)
+def _integral(ctx: RuleContext) -> RuleOutcome:
+    laws = laws_in(ctx.lhs, ctx.rhs) + [v for v in ctx.params.values() if not isinstance(v, (dict, tuple))]
+    lhs, rhs = integrals_as_expectations(ctx.lhs, laws), integrals_as_expectations(ctx.rhs, laws)
+    if lhs == ctx.lhs and rhs == ctx.rhs:
+        return RuleOutcome.unknown("no integral here is against the density of a law of the step")
+    if equivalent(lhs, rhs):
+        return RuleOutcome.proved()
+    return RuleOutcome.unknown("the two sides differ after reading the integral as an expectation")
 
 
 @rule("closed form", "replace functionals by their derived, registered closed forms")

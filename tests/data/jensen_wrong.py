@@ -1,6 +1,6 @@
 """Deliberately false: Jensen's inequality as the notes state it, for a general f.
 
-shared/sources/004_11fe8c4fa8fc8283.txt: "Jensen's inequality: f(E(X)) >= E f(X)",
+'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023): "Jensen's inequality: f(E(X)) >= E f(X)",
 with nothing said about f.  For a convex f (t^2) it fails; the checker must
 refute it with a counterexample (tests/test_abstract.py).
 """
@@ -18,8 +18,8 @@ t = sp.Symbol("t", real=True)
 
 jensen_general = Derivation(
     "jensen_wrong_general_f",
-    "Jensen as stated in notes 004, for an f of unknown shape (false)",
-    source="notes 004 (shared/sources/004_11fe8c4fa8fc8283.txt), 'Jensen's inequality'",
+    "Jensen as stated in the diffusion blog post (2023), for an f of unknown shape (false)",
+    source="'Diffusion的数学原理' (The mathematics of diffusion, blog post, 2023), 'Jensen's inequality'",
     start=f(E(g, z, q.law(z))),
 )
 jensen_general.ge(E(f(g), z, q.law(z)), by="Jensen's inequality", f=f)

@@ -1,6 +1,6 @@
 """Deliberately false: "you can store at most 50*x bits on a rod of x metres, with one mark on it".
 
-Source: eri24816 (2024), "Book on a rod" (shared/sources/000_cfe63a5c72f0fbf3.txt, line 24).
+Source: eri24816 (2024), "Book on a rod" (blog post).
 With a mark X ~ U[0, L] read through Gaussian noise N(0, sigma^2), the information the
 mark carries is about h(U[0, L]) - h(N(0, sigma^2)) = log2(L/sigma) - (1/2) log2(2 pi e) bits
 (derivations/channels.py, rod_mark_bits): it grows like log L, not linearly in L.  Both
@@ -17,7 +17,7 @@ L, sigma = positive("L sigma")
 rod_linear = Derivation(
     "rod_claim_linear_in_length",
     "The source's claim: one mark on a rod of L metres carries 50 L bits (false)",
-    source="eri24816 (2024), 'Book on a rod' (shared/sources/000_cfe63a5c72f0fbf3.txt)",
+    source="eri24816 (2024), 'Book on a rod' (blog post)",
     start=(DiffEntropy(Uniform(0, L)) - DiffEntropy(Normal(0, sigma**2))) / sp.log(2),
 )
 rod_linear.eq(sp.log(L / sigma, 2) - sp.log(2 * sp.pi * sp.E, 2) / 2, by="closed form")
