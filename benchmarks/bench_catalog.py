@@ -1,18 +1,26 @@
-"""Side-by-side timings, printed as a table with ratios.
+"""Side-by-side timings, printed as a table with ratios, in one run.
 
-1. The whole catalog check, cold (empty cache, fresh process) and warm (same cache).
-2. The Gaussian KL closed form: derived by infoproofs vs plain SymPy
-   ``integrate(p*log(p/q), (x, -oo, oo))`` + ``simplify``, and vs the best plain-SymPy
-   route (``sympy.stats.E`` of the expanded log-ratio).  Each runs in a fresh
-   process so that no cache is shared; each prints the time of the call alone.
+1. The catalog's strict check, cold (cache off) and warm (a filled cache), each a fresh
+   ``infoproofs`` process timed from outside (interpreter start-up included), for this
+   code *and* for a baseline commit checked out into a temporary folder (default: the
+   code before the soundness and speed work, 8156c4a), each on its own catalog.
+2. ``import infoproofs`` in a fresh process, against ``python -c pass``.
+3. The Gaussian KL like for like, each in a fresh process: ours *derived from the
+   definition and checked* (no template cached, no step cache) against
+   ``sympy.stats.E`` of the log-ratio + ``simplify`` + an equality check with the
+   known closed form, and against ``integrate`` + ``simplify``.
+4. CPU seconds per step of the cold check (median and 95th percentile), from its JSON report.
+5. How the cold time grows with the catalog: 1, 4, 8 and all files.
 
-Run: ``python benchmarks/bench_catalog.py`` (add ``--skip-catalog`` for the KL part only).
+Run: ``python benchmarks/bench_catalog.py [--baseline COMMIT] [--skip-baseline] [--skip-growth]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,34 +28,27 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BASELINE = "8156c4a"
 
 OURS = r"""
 import time
+t = time.perf_counter()
 import sympy as sp
 from infoproofs import KL, Normal, positive, real
+from infoproofs.check import CheckOptions, check_derivation
+from infoproofs.engine import derive
 mu1, mu2 = real("mu1 mu2"); s1, s2 = positive("s1 s2")
-t = time.perf_counter()
-result = KL(Normal(mu1, s1**2), Normal(mu2, s2**2)).doit()
-elapsed = time.perf_counter() - t
+d = derive(KL(Normal(mu1, s1**2), Normal(mu2, s2**2)))
+result = check_derivation(d, CheckOptions(use_cache=False))
 known = sp.log(s2 / s1) + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2) - sp.Rational(1, 2)
-assert sp.simplify(sp.expand_log(result - known)) == 0
-print(elapsed)
-"""
-
-SYMPY_INTEGRATE = r"""
-import time
-import sympy as sp
-x = sp.Symbol("x", real=True)
-mu1, mu2 = sp.symbols("mu1 mu2", real=True); s1, s2 = sp.symbols("s1 s2", positive=True)
-p = sp.exp(-(x - mu1) ** 2 / (2 * s1**2)) / sp.sqrt(2 * sp.pi * s1**2)
-q = sp.exp(-(x - mu2) ** 2 / (2 * s2**2)) / sp.sqrt(2 * sp.pi * s2**2)
-t = time.perf_counter()
-result = sp.simplify(sp.integrate(p * sp.log(p / q), (x, -sp.oo, sp.oo)))
+assert all(s.verdict == "proved" for s in result.steps), [s.reason for s in result.steps]
+assert sp.simplify(sp.expand_log(d.result - known)) == 0
 print(time.perf_counter() - t)
 """
 
 SYMPY_STATS = r"""
 import time
+t = time.perf_counter()
 import sympy as sp
 from sympy.stats import E, Normal
 mu1, mu2 = sp.symbols("mu1 mu2", real=True); s1, s2 = sp.symbols("s1 s2", positive=True)
@@ -55,56 +56,146 @@ X = Normal("X", mu1, s1)
 x = sp.Symbol("x", real=True)
 p = sp.exp(-(x - mu1) ** 2 / (2 * s1**2)) / sp.sqrt(2 * sp.pi * s1**2)
 q = sp.exp(-(x - mu2) ** 2 / (2 * s2**2)) / sp.sqrt(2 * sp.pi * s2**2)
-t = time.perf_counter()
 result = sp.simplify(E(sp.expand_log(sp.log(p / q), force=True).subs(x, X)))
+known = sp.log(s2 / s1) + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2) - sp.Rational(1, 2)
+assert sp.simplify(sp.expand_log(result - known, force=True)) == 0
+print(time.perf_counter() - t)
+"""
+
+SYMPY_INTEGRATE = r"""
+import time
+t = time.perf_counter()
+import sympy as sp
+x = sp.Symbol("x", real=True)
+mu1, mu2 = sp.symbols("mu1 mu2", real=True); s1, s2 = sp.symbols("s1 s2", positive=True)
+p = sp.exp(-(x - mu1) ** 2 / (2 * s1**2)) / sp.sqrt(2 * sp.pi * s1**2)
+q = sp.exp(-(x - mu2) ** 2 / (2 * s2**2)) / sp.sqrt(2 * sp.pi * s2**2)
+result = sp.simplify(sp.integrate(p * sp.log(p / q), (x, -sp.oo, sp.oo)))
+known = sp.log(s2 / s1) + (s1**2 + (mu1 - mu2) ** 2) / (2 * s2**2) - sp.Rational(1, 2)
+assert sp.simplify(result - known) == 0
 print(time.perf_counter() - t)
 """
 
 
-def _python(code: str, timeout: float = 600) -> float:
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+def _python(code: str, env: dict | None = None, timeout: float = 900) -> float:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
-        raise RuntimeError(proc.stderr)
+        raise RuntimeError(proc.stderr[-2000:])
     return float(proc.stdout.strip().splitlines()[-1])
 
 
-def _catalog(cache: str) -> tuple[float, str]:
-    env = dict(os.environ, INFOPROOFS_CACHE=cache)
+def _wall(args: list[str], cwd: Path, env: dict, timeout: float = 3600) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "infoproofs", "check", "--strict", "-q", str(ROOT / "derivations")],
-        capture_output=True, text=True, env=env, timeout=3600,
-    )
-    elapsed = time.perf_counter() - started
-    summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout)
+    return time.perf_counter() - started, proc
+
+
+def _check(tree: Path, targets: list[str], cache: str | None, report: Path | None = None) -> tuple[float, str]:
+    """Wall seconds of one ``infoproofs check --strict`` in ``tree`` (its code, its catalog)."""
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONDONTWRITEBYTECODE="1")
+    args = [sys.executable, "-m", "infoproofs.cli", "check", "--strict", "-q", *targets]
+    if cache is None:
+        args.append("--no-cache")
+    else:
+        env["INFOPROOFS_CACHE"] = cache
+    if report is not None:
+        args += ["--json", str(report)]
+    seconds, proc = _wall(args, tree, env)
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    summary = next((line for line in reversed(lines) if "derivations" in line and "steps" in line), "")
+    if report is not None and report.exists():
+        s = json.loads(report.read_text())["summary"]
+        summary = f"{s['derivations']} derivations, {s['steps']} steps, {s['proved']} proved, {s['confirmed']} " \
+                  f"confirmed, {s['refuted']} refuted, {s['unknown']} unknown"
     if proc.returncode != 0:
-        summary += f"  (exit {proc.returncode})"
-    return elapsed, summary
+        summary += f" (exit {proc.returncode})"
+    return seconds, summary
+
+
+def _checkout(commit: str, into: Path) -> Path:
+    """The repository at ``commit``, as plain files (git archive), in a temporary folder."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def _steps(report: Path) -> list[float]:
+    data = json.loads(report.read_text())
+    return [s["seconds"] for d in data["derivations"] for s in d["steps"]]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-catalog", action="store_true")
+    parser.add_argument("--baseline", default=BASELINE, help=f"the commit to compare with (default {BASELINE})")
+    parser.add_argument("--skip-baseline", action="store_true", help="time this code only")
+    parser.add_argument("--skip-growth", action="store_true", help="skip the growth series")
     args = parser.parse_args()
-    rows = []
-    if not args.skip_catalog:
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(what: str, ours: float | None, theirs: float | None = None, unit: str = "s") -> None:
+        ratio = f"{theirs / ours:.1f}x" if ours and theirs else ""
+        rows.append((what, f"{ours:.3f}" if ours is not None else "-", f"{theirs:.3f}" if theirs is not None else "-",
+                     ratio))
+
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch_path = Path(scratch)
+        report = scratch_path / "cold.json"
+        cold, summary = _check(ROOT, ["derivations"], None, report)
+        per_step = _steps(report)
         with tempfile.TemporaryDirectory() as cache:
-            cold, summary = _catalog(cache)
-            warm, _ = _catalog(cache)
-        print(f"catalog: {summary}")
-        rows.append(("catalog check --strict, cold (s)", cold, None))
-        rows.append(("catalog check --strict, warm (s)", warm, cold / warm))
-    ours = _python(OURS)
+            _check(ROOT, ["derivations"], cache)
+            warm, _ = _check(ROOT, ["derivations"], cache)
+        print(f"this code:     {summary}")
+        old_cold = old_warm = None
+        old_steps: list[float] = []
+        if not args.skip_baseline:
+            old = _checkout(args.baseline, scratch_path / "baseline")
+            old_report = scratch_path / "old.json"
+            old_cold, old_summary = _check(old, ["derivations"], None, old_report)
+            old_steps = _steps(old_report) if old_report.exists() else []
+            with tempfile.TemporaryDirectory() as cache:
+                _check(old, ["derivations"], cache)
+                old_warm, _ = _check(old, ["derivations"], cache)
+            print(f"{args.baseline} code: {old_summary}")
+        row("catalog check --strict, cold, 2 jobs (wall)", cold, old_cold)
+        row("catalog check --strict, warm (wall, with start-up)", warm, old_warm)
+        row("CPU s per step, median", statistics.median(per_step),
+            statistics.median(old_steps) if old_steps else None)
+        row("CPU s per step, 95th percentile", sorted(per_step)[int(0.95 * len(per_step))],
+            sorted(old_steps)[int(0.95 * len(old_steps))] if old_steps else None)
+
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    start_up = min(_wall([sys.executable, "-c", "pass"], ROOT, env)[0] for _ in range(3))
+    imported = min(_wall([sys.executable, "-c", "import infoproofs"], ROOT, env)[0] for _ in range(3))
+    row("import infoproofs (wall, less python start-up)", imported - start_up)
+
+    no_cache = dict(os.environ, INFOPROOFS_NO_CACHE="1")
+    ours = _python(OURS, no_cache)
     stats = _python(SYMPY_STATS)
     integrate = _python(SYMPY_INTEGRATE)
-    rows.append(("Gaussian KL: infoproofs derivation (s)", ours, None))
-    rows.append(("Gaussian KL: sympy.stats.E + simplify (s)", stats, stats / ours))
-    rows.append(("Gaussian KL: sympy integrate + simplify (s)", integrate, integrate / ours))
-    print(f"{'what':48} {'seconds':>10} {'ratio':>10}")
-    for what, seconds, ratio in rows:
-        shown = f"{ratio:9.1f}x" if ratio is not None else ""
-        print(f"{what:48} {seconds:10.3f} {shown:>10}")
-    print("ratio = baseline time / infoproofs time (for 'warm': cold / warm)")
+    row("Gaussian KL: ours derived + checked vs sympy.stats.E + simplify", ours, stats)
+    row("Gaussian KL: ours derived + checked vs integrate + simplify", ours, integrate)
+
+    growth = []
+    if not args.skip_growth:
+        files = sorted(p.name for p in (ROOT / "derivations").glob("*.py") if not p.name.startswith("_"))
+        for count in (1, 4, 8, len(files)):
+            chosen = [f"derivations/{name}" for name in files[:count]]
+            seconds, _ = _check(ROOT, chosen, None)
+            growth.append((count, seconds))
+
+    print()
+    print(f"{'what':62} {'this code':>10} {'baseline':>10} {'ratio':>8}")
+    for what, ours_text, theirs_text, ratio in rows:
+        print(f"{what:62} {ours_text:>10} {theirs_text:>10} {ratio:>8}")
+    print("seconds; ratio = baseline (or plain SymPy) / this code; the Gaussian KL rows compare fresh processes,")
+    print("like for like: ours derives from the definition and checks every step, SymPy computes and compares once")
+    if growth:
+        print()
+        print("cold check against catalog size:  " + ", ".join(f"{n} files {s:.1f} s" for n, s in growth))
+        if len(growth) >= 2:
+            (n0, s0), (n1, s1) = growth[0], growth[-1]
+            print(f"  about {(s1 - s0) / max(n1 - n0, 1):.2f} s per file beyond the first ({s0:.1f} s with one file)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import sys
 import threading
 import traceback
@@ -255,6 +256,11 @@ def _watchdog(seconds: float | None) -> Iterator[None]:
 
     timer = threading.Timer(seconds, fire)
     timer.daemon = True
+    # interrupt_main() does nothing where SIGINT is ignored (a background job,
+    # some CI runners), so Python's own handler is put in place while we wait
+    previous = None
+    if loader == _MAIN.ident:
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer.start()
     try:
         yield
@@ -268,6 +274,8 @@ def _watchdog(seconds: float | None) -> Iterator[None]:
         raise
     finally:
         timer.cancel()
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
 
 
 def resolve_targets(targets: list[str]) -> tuple[list[Path], set[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -56,9 +57,14 @@ def test_diagonal_normal_with_possibly_negative_variances_is_a_clear_error():
         DiagNormal(real_vector("fh_mu2", d), real_vector("fh_v2", d))
 
 
-def test_a_file_that_never_finishes_loading_is_reported_with_its_line(tmp_path):
+@pytest.mark.parametrize("sigint", ["default", "ignored"])
+def test_a_file_that_never_finishes_loading_is_reported_with_its_line(tmp_path, sigint):
+    # a background job or CI runner may start us with SIGINT ignored: the budget must still fire
     (tmp_path / "forever.py").write_text("from infoproofs import positive\ns = positive('s')\nwhile True:\n    pass\n")
-    done = run("check", str(tmp_path / "forever.py"), "--load-seconds", "2", timeout=120)
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint == "ignored" else None
+    done = subprocess.run([sys.executable, "-m", "infoproofs.cli", "check", str(tmp_path / "forever.py"),
+                           "--load-seconds", "2"], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          preexec_fn=ignore)
     assert done.returncode == 2, done.stderr
     assert "forever.py:" in done.stderr and "loading took more than 2 s" in done.stderr
     assert "Traceback" not in done.stderr

@@ -82,9 +82,9 @@ SIZE_CLASSES = ((1, 1), (2, 2), (2, 2), (3, 4), (3, 4), (5, 12), (13, 64), (65, 
 # deterministic ones (a claim true only for "typical" random tables, I(X; Z) <= log 2 say, must fail).
 CONCENTRATIONS = (1.0, 5.0, 1.0, 0.3, 0.05, 0.01)
 # Largest joint table built; bigger draws are shrunk (largest support first) until they fit.
-MAX_CELLS = 4096
+MAX_CELLS = 1024
 # Largest support of a variable of a family (nested expectations over it multiply).
-MAX_FAMILY_SUPPORT = 4096  # = MAX_CELLS: the table cap and the work limit bound the cost
+MAX_FAMILY_SUPPORT = 1024  # = MAX_CELLS: the table cap and the work limit bound the cost
 # Largest number of K-sample multisets enumerated for an importance-weighted bound.
 MAX_MULTISETS = 20_000
 # Smallest probability kept before renormalising (keeps every table strictly positive), drawn per

@@ -50,7 +50,7 @@ __all__ = ["MAX_COORDINATES", "integrand_of"]
 
 Env = dict[sp.Symbol, mp.mpf]
 MAX_COORDINATES = 10**7  # identical coordinates (IsoNormal) are summed once, times d
-MAX_VECTOR = 10**4  # distinct coordinates (a DiagNormal of vectors) are evaluated one by one
+MAX_VECTOR = 500  # distinct coordinates (a DiagNormal of vectors) are evaluated one by one
 _X = sp.Symbol("x_numeric_", real=True)
 _N = sp.Symbol("n_numeric_", real=True)
 
@@ -60,33 +60,71 @@ def integrand_of(expr: sp.Expr, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], 
     return bind(expr, var, env)
 
 
-def _coordinates(dist: Distribution, env: Env) -> list[Distribution] | None:
+def frozen_of(expr: sp.Expr, var: sp.Symbol, env: Env):
+    """x -> the integrand's smooth continuation from the piece around x: each |g(var)| replaced by
+    +-g(var) with the sign g has at x, log-densities written out first (a Laplace one holds |x - mu|).
+
+    None when the integrand has nothing to freeze (then there are no kinks to speak of)."""
+    from ..notation.functionals import LogDensity
+
+    written = expr.replace(lambda a: isinstance(a, LogDensity) and a.var == var, lambda a: a.dist.log_density(a.var))
+    absolutes = [a for a in written.atoms(sp.Abs) if var in a.free_symbols]
+    if not absolutes:
+        return None
+    inners = [(a, bind(a.args[0], var, env)) for a in absolutes]
+
+    def at(x: mp.mpf):
+        signs = {a: (a.args[0] if inner(x) >= 0 else -a.args[0]) for a, inner in inners}
+        return bind(written.xreplace(signs), var, env)
+
+    return at
+
+
+def _coordinates(dist: Distribution, env: Env) -> list[tuple[Distribution, int]] | None:
+    """The independent coordinates of a law, as (law, how many times it repeats): N(m, v I_d) is one law d times."""
     if isinstance(dist, IsoNormal):
         d = numeric_value(dist.dim, env)
         if d != int(d) or d < 1:
             raise InvalidParameters("dimension is not a positive integer at this point")
         if d > MAX_COORDINATES:
             raise OutsideDomain(f"dimension {int(d)} is above the {MAX_COORDINATES} coordinates evaluated")
-        return [dist.coordinate()] * int(d)
+        return [(dist.coordinate(), int(d))]
     if isinstance(dist, DiagNormal):
         if not dist.symbolic_size:
-            return dist.coordinates()
+            return [(c, 1) for c in dist.coordinates()]
         d = numeric_value(dist.dim, env)
         if d != int(d) or d < 1:
             raise InvalidParameters("dimension is not a positive integer at this point")
         if d > MAX_VECTOR:
             raise OutsideDomain(f"dimension {int(d)} is above the {MAX_VECTOR} coordinates of a vector evaluated")
-        return [dist.coordinate(sp.Integer(i)) for i in range(int(d))]
+        return [(dist.coordinate(sp.Integer(i)), 1) for i in range(int(d))]
     return None
 
 
+def _size(coordinates: list[tuple[Distribution, int]]) -> int:
+    return sum(n for _, n in coordinates)
+
+
+def _aligned(*lists: list[tuple[Distribution, int]]) -> list[tuple[tuple, int]]:
+    """Coordinates of several laws side by side, as (tuple of laws, multiplicity), runs merged."""
+    runs = [[list(item) for item in coords] for coords in lists]
+    out: dict[tuple, int] = {}
+    cursors = [0] * len(runs)
+    while all(c < len(r) for c, r in zip(cursors, runs)):
+        take = min(r[c][1] for c, r in zip(cursors, runs))
+        key = tuple(r[c][0] for c, r in zip(cursors, runs))
+        out[key] = out.get(key, 0) + take
+        for i, (c, r) in enumerate(zip(cursors, runs)):
+            r[c][1] -= take
+            if r[c][1] == 0:
+                cursors[i] += 1
+    return list(out.items())
+
+
 def _coordinate_sum(value: Callable, *coordinate_lists: list) -> mp.mpf:
-    """The sum of ``value`` over coordinates, computing each distinct coordinate once (N(m, v I_d) repeats one)."""
-    counts: dict = {}
-    for coords in zip(*coordinate_lists):
-        counts[coords] = counts.get(coords, 0) + 1
+    """The sum of ``value`` over coordinates, computing each distinct tuple of coordinates once."""
     terms, errors = [], []
-    for coords, n in counts.items():
+    for coords, n in _aligned(*coordinate_lists):
         terms.append(n * value(*coords))
         errors.append(lg(mp.mpf(n)) + last_error())
     accumulate(lsum(errors))
@@ -96,7 +134,8 @@ def _coordinate_sum(value: Callable, *coordinate_lists: list) -> mp.mpf:
 @numeric_evaluator(Expectation)
 def _expectation(e: Expectation, env: Env) -> mp.mpf:
     kinks = integrand_kinks(e.integrand, e.var, env)
-    return expect(e.dist, integrand_of(e.integrand, e.var, env), env, kinks)
+    frozen = frozen_of(e.integrand, e.var, env) if kinks else None
+    return expect(e.dist, integrand_of(e.integrand, e.var, env), env, kinks, frozen)
 
 
 @numeric_evaluator(LogDensity)
@@ -154,7 +193,7 @@ def _require_nested_supports(p: Distribution, q: Distribution, env: Env, what: s
 def _pair(p: Distribution, q: Distribution, env: Env, each: Callable) -> mp.mpf | None:
     coords_p, coords_q = _coordinates(p, env), _coordinates(q, env)
     if coords_p is not None and coords_q is not None:
-        if len(coords_p) != len(coords_q):
+        if _size(coords_p) != _size(coords_q):
             raise InvalidParameters("the two laws have different dimensions at this point")
         return _coordinate_sum(each, coords_p, coords_q)
     return None
@@ -168,7 +207,9 @@ def _kl(f: KL, env: Env) -> mp.mpf:
         return found
     _require_nested_supports(p, q, env, "the KL divergence")
     integrand = p.log_density(_X) - q.log_density(_X)
-    return expect(p, integrand_of(integrand, _X, env), env, law_kinks(q, env))
+    kinks = law_kinks(q, env)
+    frozen = frozen_of(integrand, _X, env) if kinks else None
+    return expect(p, integrand_of(integrand, _X, env), env, kinks, frozen)
 
 
 @numeric_evaluator(CrossEntropy)
@@ -178,7 +219,9 @@ def _cross_entropy(f: CrossEntropy, env: Env) -> mp.mpf:
     if found is not None:
         return found
     _require_nested_supports(p, q, env, "the cross-entropy")
-    return -expect(p, integrand_of(q.log_density(_X), _X, env), env, law_kinks(q, env))
+    kinks = law_kinks(q, env)
+    frozen = frozen_of(q.log_density(_X), _X, env) if kinks else None
+    return -expect(p, integrand_of(q.log_density(_X), _X, env), env, kinks, frozen)
 
 
 @numeric_evaluator(Entropy)
@@ -240,8 +283,8 @@ def _channel_integral(x_law: Distribution, n_law: Distribution, integrand: sp.Ex
 def _channel_coordinates(x_law, n_law, y_law, env: Env):
     cx, cn, cy = _coordinates(x_law, env), _coordinates(n_law, env), _coordinates(y_law, env)
     if cx is None:
-        return [x_law], [n_law], [y_law]
-    if cn is None or cy is None or not len(cx) == len(cn) == len(cy):
+        return [(x_law, 1)], [(n_law, 1)], [(y_law, 1)]
+    if cn is None or cy is None or not _size(cx) == _size(cn) == _size(cy):
         raise InvalidParameters("the input, the noise and the output have different dimensions")
     return cx, cn, cy
 

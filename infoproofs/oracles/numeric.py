@@ -56,7 +56,7 @@ MAX_DRAWS_PER_POINT = 60
 # "Confirmed" needs at least this many evaluated points (all of them, if fewer were wanted).
 MIN_POINTS = 3
 # Ties re-judged from the second precision on, so a gap below the first one's tolerance is seen.
-PROBES = {False: 2, True: 1}
+PROBES = {False: 2, True: 0}
 _NONSMOOTH = (sp.Min, sp.Max, sp.Abs, sp.Piecewise, sp.sign, sp.floor, sp.ceiling, sp.Heaviside)
 
 
@@ -300,6 +300,11 @@ def _exactly_undefined_on_one_side(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> b
         return False
 
 
+def _simple(value: sp.Rational) -> bool:
+    """A value SymPy evaluates exactly at once: a small integer or a fraction with a small denominator."""
+    return abs(value.p) < 10**6 and value.q < 10**6
+
+
 def _exact_difference(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
     """Runs in the budgeted worker: is lhs - rhs exactly 0 at the (rational) point?"""
     return sp.simplify((lhs - rhs).xreplace(point)) == 0
@@ -318,6 +323,8 @@ def _exactly_equal(lhs: sp.Expr, rhs: sp.Expr, point: dict) -> bool:
     from ..notation.domains import as_rational
 
     exact_point = {s: as_rational(v) for s, v in point.items()}
+    if not all(_simple(v) for v in exact_point.values()):
+        return False  # exact ties happen at simple points (0, 1, 1/2); random ones only tie by rounding
     try:
         return bool(run_with_budget(_exact_difference, lhs, rhs, exact_point, seconds=5.0))
     except (BudgetExceeded, WorkerCrashed):

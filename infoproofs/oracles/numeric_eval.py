@@ -331,8 +331,18 @@ _CONSTANTS = {
 def _sum(values: list, errors: list, sure: list | None = None) -> mp.mpf:
     value = mp.fsum(values)
     _E[0] = max(lsum(errors), rounding(value))
-    signs = {mp.sign(v) for v in values if v != 0} if all(isinstance(v, mp.mpf) for v in values) else {0, 1, -1}
-    _SURE[0] = bool(sure) and all(sure) and len(signs) <= 1  # no cancellation: terms of one sign
+    if sure and all(sure):
+        # no cancellation: every term of one sign (read off the mpf tuples: sign bit, non-zero mantissa)
+        signs = set()
+        for v in values:
+            t = getattr(v, "_mpf_", None)
+            if t is None:
+                signs.add(2)  # complex: no sign
+            elif t[1]:
+                signs.add(t[0])
+        _SURE[0] = len(signs) <= 1
+    else:
+        _SURE[0] = False
     return value
 
 

@@ -54,7 +54,7 @@ from .quadrature import hermite_rule
 __all__ = ["matrix_value", "describe_matrices", "EIGENVALUE_RANGE"]
 
 EIGENVALUE_RANGE = (0.1, 10.0)
-MAX_DIMENSION = 8  # covariances: the Gauss-Hermite tensor rule grows as n^d
+MAX_DIMENSION = 6  # covariances: the Gauss-Hermite tensor rule grows as n^d (3^6 = 729 nodes)
 MAX_VECTOR = 10**4  # vectors: their entries are drawn one by one
 # Entries of a positive vector: log-uniform over this range (variances from tiny to huge).
 POSITIVE_RANGE = (1e-3, 1e3)
