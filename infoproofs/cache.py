@@ -1,6 +1,6 @@
 """On-disk cache of step verdicts, so re-checking an unchanged catalog is fast.
 
-The key hashes everything a verdict depends on: both sides (``srepr``), the
+The key hashes everything a verdict depends on: both sides (their trees), the
 relation, the rule and its parameters, the assumptions, the symbols'
 domains, the checker options, and a fingerprint of the checker's own source
 code (its version alone would miss edits made between releases).  The cache
@@ -45,9 +45,21 @@ def checker_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def _structure(expr: sp.Basic) -> str:
+    """The expression tree as text: class names and arguments, atoms by ``srepr``.
+
+    The same information as ``srepr`` (which also prints only class and args),
+    at a fraction of its cost: srepr orders the terms of every sum for
+    printing, which made up most of a warm check.
+    """
+    if not expr.args:
+        return sp.srepr(expr)  # symbols with their assumptions, numbers at full precision
+    return f"{type(expr).__name__}({','.join(_structure(a) for a in expr.args)})"
+
+
 def _stable(value: Any) -> str:
     if isinstance(value, sp.Basic):
-        return sp.srepr(value)
+        return _structure(value)
     if isinstance(value, dict):
         return "{" + ",".join(f"{_stable(k)}:{_stable(v)}" for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))) + "}"
     if isinstance(value, (list, tuple)):

@@ -43,6 +43,7 @@ from .derivation import Derivation, Step
 from .notation.domains import domain_of
 from .oracles.numeric import numeric_check
 from .oracles.symbolic import symbolic_check
+from .rules.core import NO_RULE
 
 __all__ = ["StepResult", "DerivationResult", "check_derivation", "VERDICTS", "CheckOptions"]
 
@@ -73,7 +74,7 @@ class StepResult:
     cached: bool = False
     # "ok": the cited rule itself proved the step; "mismatch": the step holds, but by another method
     # (or the rule's side condition fails); "unverified": only confirmed numerically, the rule's own
-    # check could not decide; "": refuted or unknown.
+    # check could not decide; "none": the step cites no rule (a claim read from LaTeX); "": refuted or unknown.
     citation: str = ""
     justified_by: str = ""
 
@@ -206,6 +207,8 @@ def citation_of(rule: str, verdict: str, symbolic) -> tuple[str, str]:
     """(citation, justified_by): does the cited rule justify the step, and what did?"""
     if verdict not in ("proved", "confirmed"):
         return "", ""
+    if rule == NO_RULE:  # a claim read from a paper names no rule, so there is no citation to hold it to
+        return "none", symbolic.method if symbolic.status == "proved" else "numeric evidence only"
     if symbolic.status == "proved":
         if symbolic.method == f"rule: {rule}":
             return "ok", rule
@@ -269,14 +272,10 @@ def check_step(
     lemma = lemma_standing(step, options, cache) if _lemmas(step) else None
     key = None
     if cache is not None:
-        key = cache.key(
-            previous, step.expr, step.relation.value, step.rule,
-            {**params, "_lemma_verdict": lemma.verdict if lemma else ""}, assumptions, domains, options,
-        )
-        hit = cache.get(key)
+        key = _step_key(cache, previous, step, params, assumptions, domains, options, lemma)
+        hit = _hit(cache, key, step, started)
         if hit is not None:
-            hit.update(index=step.index, seconds=time.perf_counter() - started, cached=True, note=step.note)
-            return StepResult(**hit)
+            return hit
     interval_domains = {s: (d.lo, d.hi) for s, d in domains.items()}
     symbolic = symbolic_check(
         previous, step.expr, step.relation, step.rule, params, assumptions, interval_domains, options.symbolic_seconds
@@ -290,6 +289,7 @@ def check_step(
         examples=options.examples,
         dps=options.dps,
         seconds=options.numeric_seconds,
+        proved=symbolic.status == "proved" and symbolic.method != "rule: lemma",
     )
     if symbolic.status == "refuted" and numeric.sample is None and assumptions:
         # "false everywhere on the region" refutes nothing if the assumptions leave no region at all
@@ -344,6 +344,42 @@ def check_step(
     if cache is not None and key is not None and not internal:
         cache.put(key, result.to_json())
     return result
+
+
+def _step_key(cache: StepCache, previous, step: Step, params, assumptions, domains, options, lemma) -> str:
+    return cache.key(
+        previous, step.expr, step.relation.value, step.rule,
+        {**params, "_lemma_verdict": lemma.verdict if lemma else ""}, assumptions, domains, options,
+    )
+
+
+def _hit(cache: StepCache, key: str, step: Step, started: float) -> StepResult | None:
+    found = cache.get(key)
+    if found is None:
+        return None
+    found.update(index=step.index, seconds=time.perf_counter() - started, cached=True, note=step.note)
+    return StepResult(**found)
+
+
+def _all_cached(derivation: Derivation, options: CheckOptions, cache: StepCache) -> list[StepResult] | None:
+    """Every step's result from the cache, or None if one is missing (or cites a lemma).
+
+    A warm check answers these in the parent process, so no worker pool is
+    started for a catalog that has not changed.
+    """
+    results = []
+    assumptions = tuple(derivation.assumptions)
+    for previous, step in derivation.pairs():
+        if _lemmas(step):
+            return None
+        started = time.perf_counter()
+        domains = _domains(derivation, previous, step.expr, *assumptions)
+        key = _step_key(cache, previous, step, _params_for_worker(step), assumptions, domains, options, None)
+        hit = _hit(cache, key, step, started)
+        if hit is None:
+            return None
+        results.append(hit)
+    return results
 
 
 def check_derivation(
@@ -403,16 +439,30 @@ def check_all(
     process inherits the loaded derivations through fork (nothing is pickled
     but step results) and starts its own budgeted SymPy worker.
     """
-    if jobs <= 1 or len(derivations) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    found: dict[int, DerivationResult] = {}
+    pending = list(range(len(derivations)))
+    if options.use_cache and jobs > 1:
+        cache = StepCache()
+        pending = []
+        for i, d in enumerate(derivations):
+            steps = _all_cached(d, options, cache) if cache.enabled else None
+            if steps is None:
+                pending.append(i)
+                continue
+            found[i] = DerivationResult(d, steps, sum(s.seconds for s in steps))
+            if on_progress is not None:
+                on_progress(len(steps))
+    if jobs <= 1 or len(pending) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         def step_done(_step: StepResult) -> None:
             if on_progress is not None:
                 on_progress(1)
 
-        return [check_derivation(d, options, on_step=step_done) for d in derivations]
+        for i in pending:
+            found[i] = check_derivation(derivations[i], options, on_step=step_done)
+        return [found[i] for i in range(len(derivations))]
     _PARALLEL[:] = derivations
-    found: dict[int, DerivationResult] = {}
     # Longest first: the files with many steps start early and the tail is short.
-    order = sorted(range(len(derivations)), key=lambda i: -len(derivations[i].steps))
+    order = sorted(pending, key=lambda i: -len(derivations[i].steps))
     # Pool workers must not be daemonic: each starts its own budgeted SymPy worker.
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:

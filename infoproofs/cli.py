@@ -148,7 +148,7 @@ def _check(args: argparse.Namespace) -> int:
             table = derivation_table(r, failed_only=args.failed_only)
             if table is not None:
                 out.print(table)
-    out.print(summary_line(summary))
+    out.print(summary_line(summary), soft_wrap=True)  # one line even in an 80-column pipe
     if summary["internal_errors"]:
         err.print(
             f"[bold red]INTERNAL ERROR: the symbolic and numeric oracles disagree on "
@@ -316,6 +316,108 @@ def _rules(args: argparse.Namespace) -> int:
             escape("; ".join(r.side_conditions)),
         )
     console().print(table)
+    return EXIT_OK
+
+
+# ---- verify ------------------------------------------------------------------
+
+
+def _configure_verify(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help=".tex, .md or .txt files ('-' reads standard input)")
+    p.add_argument(
+        "--claim", action="append", default=[], metavar="TEXT",
+        help=r"a LaTeX claim, e.g. 'h(\mathcal N(\mu,\sigma^2)) = \frac12\log(2\pi e\sigma^2) where \sigma > 0'",
+    )
+    p.add_argument("--assume", action="append", default=[], metavar="TEXT",
+                   help=r"declarations for every claim, e.g. '\sigma_1, \sigma_2 > 0; d \in \mathbb N'")
+    p.add_argument("--log-base", choices=("e", "2", "10"), default="e", help=r"what a bare \log means (default e)")
+    p.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout: then all else to stderr)")
+    p.add_argument("--strict", action="store_true", help="exit 1 also on unparsed, unsupported or unknown claims")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not write the step cache")
+    p.add_argument("--quiet", "-q", action="store_true", help="print only the summary")
+
+
+def _claim_blocks(claims: list[str]) -> list:
+    """``--claim`` texts as blocks; a top-level ``where`` clause holds that claim's declarations."""
+    from .verify.extract import MathBlock
+
+    blocks = []
+    for i, text in enumerate(claims, 1):
+        depth, cut = 0, None
+        for j, ch in enumerate(text):
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+            if depth == 0 and text.startswith("where", j) and (j == 0 or not text[j - 1].isalnum()) \
+                    and (j + 5 == len(text) or not text[j + 5].isalpha()):
+                cut = j
+                break
+        body, declared = (text, ()) if cut is None else (text[:cut], (text[cut + 5:],))
+        blocks.append(MathBlock(f"<claim {i}>", 1, 1, "claim", body, None, declared))
+    return blocks
+
+
+def _document_blocks(paths: list[str]) -> list:
+    from .verify.extract import ExtractError, extract_blocks
+
+    blocks = []
+    for name in paths:
+        if name == "-":
+            text, kind = sys.stdin.read(), None
+        else:
+            path = Path(name)
+            if not path.exists():
+                raise BadInput(f"{name}: no such file")
+            if path.is_dir():
+                raise BadInput(f"{name}: is a folder (give the .tex, .md or .txt files)")
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BadInput(f"{name}: cannot be read: {exc}") from None
+            kind = None
+        try:
+            found = extract_blocks(text, name, kind)
+        except ExtractError as exc:
+            raise BadInput(str(exc)) from None
+        if not found:
+            raise BadInput(f"{name}: no math found (display blocks, or inline $...$ holding a relation)")
+        blocks += found
+    return blocks
+
+
+@command("verify", "verify the claims and align-derivations of LaTeX, Markdown or text files", _configure_verify)
+def _verify(args: argparse.Namespace) -> int:
+    from .check import CheckOptions
+    from .render.terminal import console
+    from .render.verify_report import claims_table, verify_report, verify_summary_line
+    from .verify.claims import verify_blocks
+
+    writable_output(args.json, "--json")
+    if not args.paths and not args.claim:
+        raise BadInput("nothing to verify: give files ('-' for standard input) or --claim TEXT")
+    blocks = _document_blocks(args.paths) + _claim_blocks(args.claim)
+    to_stdout = args.json == "-"
+    out = console(stderr=to_stdout)
+    started = time.perf_counter()
+    results = verify_blocks(blocks, args.log_base, tuple(args.assume), CheckOptions(use_cache=not args.no_cache))
+    report = verify_report(results, time.perf_counter() - started)
+    if not args.quiet:
+        out.print(claims_table(results), soft_wrap=True)
+    out.print(verify_summary_line(report["summary"]), soft_wrap=True)
+    if args.json:
+        import json
+
+        text = json.dumps(report, indent=2, default=str)
+        if to_stdout:
+            sys.stdout.write(text + "\n")
+        else:
+            try:
+                Path(args.json).write_text(text + "\n")
+            except OSError as exc:
+                raise BadInput(f"cannot write {args.json}: {exc.strerror}") from None
+    summary = report["summary"]
+    if summary["refuted"] or summary["internal_errors"]:
+        return EXIT_FAILED
+    if args.strict and (summary["unparsed"] or summary["unsupported"] or summary["unknown"]):
+        return EXIT_FAILED
     return EXIT_OK
 
 

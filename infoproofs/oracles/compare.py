@@ -149,6 +149,8 @@ def judge(
     still not meaningful at the highest precision is ``inconclusive``.
     """
     previous: tuple | None = None
+    previous_tolerance: mp.mpf | None = None
+    previous_dps = 0
     last: Judgement | None = None
     for i, dps in enumerate(precisions):
         final = i == len(precisions) - 1
@@ -192,7 +194,12 @@ def judge(
                                      tolerance=tolerance)
                 return Judgement("tie", lv, rv, dps, dps - MARGIN, detail="both sides are exactly 0",
                                  tolerance=tolerance)
-            if _stable((lv, rv, le, re), previous):
+            # Stability across precisions tells a real gap from *rounding*, whose bound shrinks as the
+            # digits grow; a truncation error (a quadrature that stopped early) is stable too, and its
+            # bound does not shrink, so then stability proves nothing.
+            shrinking = previous_tolerance is not None and tolerance <= previous_tolerance * mp.mpf(10) ** (
+                -(dps - previous_dps) / 2)
+            if shrinking and _stable((lv, rv, le, re), previous):
                 return Judgement(_decide(residual, relation), lv, rv, dps, 6,
                                  detail="a residual below the error bound but stable across precisions",
                                  tolerance=tolerance)
@@ -207,6 +214,7 @@ def judge(
                     last.detail = "the sides agree only within the rounding noise of cancelling terms"
                 return last
             previous = (lv, rv, le, re)
+            previous_tolerance, previous_dps = tolerance, dps
     assert last is not None
     return last
 

@@ -48,6 +48,12 @@ __all__ = ["NumericOutcome", "numeric_check", "DEFAULT_DPS", "format_value"]
 DEFAULT_DPS = 40
 # Points drawn per step, when not set: fewer when functionals make each evaluation a quadrature.
 LIGHT_POINTS, HEAVY_POINTS = 40, 10
+# Points for a cross-check of a smooth equality the symbolic oracle has already proved (light, heavy).
+# A proof is the evidence there; the points look for a bug in it.  lhs - rhs is then analytic
+# on each domain, so a false "proof" fails almost everywhere and the first points see it; the
+# design's first points include the domain's edges.  Inequalities, kinks and claims only
+# confirmed keep the full count, since there a failure can be local and the points are the evidence.
+CROSS_CHECK_POINTS = {False: 16, True: 5}
 # Directed-search and shrinking budgets (evaluations), light and heavy steps.
 SEARCH_BUDGET = {False: 90, True: 12}
 SHRINK_BUDGET = {False: 120, True: 30}
@@ -137,8 +143,14 @@ def numeric_check(
     examples: int | None = None,
     dps: int = DEFAULT_DPS,
     seconds: float = 20.0,
+    proved: bool = False,
 ) -> NumericOutcome:
-    """Search for a point inside the domains where ``lhs relation rhs`` fails."""
+    """Search for a point inside the domains where ``lhs relation rhs`` fails.
+
+    ``proved`` says the symbolic oracle proved the step: a smooth equality then
+    gets a cross-check of ``CROSS_CHECK_POINTS`` points rather than the full
+    design (see there); anything else is checked in full.
+    """
     symbols: set[sp.Symbol] = set()
     for part in (lhs, rhs, *assumptions):
         symbols |= {s for s in part.free_symbols if isinstance(s, sp.Symbol)}
@@ -147,7 +159,10 @@ def numeric_check(
         return NumericOutcome("unevaluable", detail=f"no domain for {', '.join(map(str, missing))}")
     ordered = sorted(symbols, key=lambda s: s.name)
     heavy = any(isinstance(a, (Functional, sp.Integral)) for part in (lhs, rhs) for a in sp.preorder_traversal(part))
-    wanted = examples if examples is not None else (HEAVY_POINTS if heavy else LIGHT_POINTS)
+    full = examples if examples is not None else (HEAVY_POINTS if heavy else LIGHT_POINTS)
+    wanted = full
+    if proved and examples is None and not _worth_searching(lhs, rhs, relation):
+        wanted = min(full, CROSS_CHECK_POINTS[heavy])
     precisions = _precisions(dps)
     deadline = time.monotonic() + seconds
     doms = {s: domains[s] for s in ordered}
@@ -161,7 +176,7 @@ def numeric_check(
     timed_out = False
     try:
         stream = design(ordered, doms, typical=max(1, wanted // 3))
-        while len(evaluated) < wanted and draws < MAX_DRAWS_PER_POINT * wanted:
+        while len(evaluated) < wanted and draws < MAX_DRAWS_PER_POINT * full:
             if time.monotonic() > deadline:
                 timed_out = True
                 break

@@ -1,8 +1,8 @@
 """Expectations under named laws by quadrature, each in the law's own scale, with error estimates.
 
-* Normal: Gauss-Hermite in the standardised variable at two orders (16, 28),
-  exact for polynomials of degree < 32, which covers every Gaussian
-  log-ratio; where the orders disagree (a non-smooth integrand), tanh-sinh in
+* Normal: Gauss-Hermite in the standardised variable at rising orders
+  (8, 16, 28) until two neighbours agree; 8 nodes are exact for polynomials
+  of degree < 16, which covers every Gaussian log-ratio; where no pair agrees (a non-smooth integrand), tanh-sinh in
   the standardised variable, split at 0, +-4 and the integrand's kinks.
 * Laplace: on each side of the location, x = mu +- b u with U ~ Exp(1),
   split at the kinks mapped to u, tanh-sinh between kinks and Gauss-Laguerre
@@ -51,7 +51,8 @@ __all__ = [
 Env = dict[sp.Symbol, mp.mpf]
 Integrand = Callable[[mp.mpf], mp.mpf]
 
-_COARSE, _FINE = 16, 28
+# Gauss rule orders tried in turn; a pair of neighbours that agree ends the climb.
+_ORDERS = (8, 16, 28)
 
 
 def _newton_roots(guesses, values_and_derivative, dps: int) -> list[mp.mpf]:
@@ -154,30 +155,53 @@ def _two_orders(estimates: list[tuple[mp.mpf, float, mp.mpf]]) -> mp.mpf | None:
     return fine
 
 
-def _gaussian(mean: mp.mpf, sd: mp.mpf, f: Integrand) -> mp.mpf | None:
+def _ladder(rule: Callable[[int, int], tuple], g: Integrand) -> mp.mpf | None:
+    """Gauss rules of rising order until two neighbours agree (see ``_two_orders``), else None.
+
+    Most integrands here are polynomials in the standardised variable (the
+    log-ratios of Gaussians; Laplace pieces with |.| frozen), exact from the
+    first rung, so the first pair settles them at a third of the cost of the
+    last; a smooth non-polynomial integrand climbs to the last pair.
+    """
     estimates = []
-    for n in (_COARSE, _FINE):
-        nodes, weights = hermite_rule(n, mp.mp.dps)
-        estimates.append(rule_sum(nodes, weights, lambda z: f(mean + sd * z)))
-    return _two_orders(estimates)
+    for n in _ORDERS:
+        nodes, weights = rule(n, mp.mp.dps)
+        estimates.append(rule_sum(nodes, weights, g))
+        if len(estimates) >= 2:
+            found = _two_orders(estimates[-2:])
+            if found is not None:
+                return found
+    return None
+
+
+def _gaussian(mean: mp.mpf, sd: mp.mpf, f: Integrand) -> mp.mpf | None:
+    return _ladder(hermite_rule, lambda z: f(mean + sd * z))
 
 
 def _laguerre_expectation(g: Integrand) -> mp.mpf | None:
-    estimates = []
-    for n in (_COARSE, _FINE):
-        nodes, weights = laguerre_rule(n, mp.mp.dps)
-        estimates.append(rule_sum(nodes, weights, g))
-    return _two_orders(estimates)
+    return _ladder(laguerre_rule, g)
 
 
-def tracked_quad(g: Integrand, points: list) -> mp.mpf:
-    """``mpmath.quad`` (tanh-sinh) that reports its own error estimate and its integrand's errors."""
+def tracked_quad(g: Integrand, points: list, weight: Integrand | None = None) -> mp.mpf:
+    """``mpmath.quad`` (tanh-sinh) of ``weight * g`` that reports its own error estimate and its integrand's errors.
+
+    The weight (a density, e^-u) is exact up to rounding, so the integrand's
+    error at x is |weight(x)| times g's: where the weight vanishes in the
+    tails, so does the error, however large g's own error is there (e^{sigma z}
+    at z = 1e10 has a huge absolute error, and weight e^{-z^2/2} = 0).
+    """
     worst = [NEG_INF]
 
     def watched(x):
         value = g(x)
-        if last_error() > worst[0]:
-            worst[0] = last_error()
+        error = last_error()
+        if weight is not None:
+            w = weight(x)
+            error = NEG_INF if w == 0 or error == NEG_INF else lg(w) + error
+            value = w * value
+            error = max(error, rounding(value))
+        if error > worst[0]:
+            worst[0] = error
         return value
 
     value, error = mp.quad(watched, points, error=True)
@@ -205,7 +229,7 @@ def _piece(g: Integrand, a: mp.mpf, c: mp.mpf, smooth: Integrand | None) -> mp.m
         second = _laguerre_expectation(lambda v: smooth(c + v)) if first is not None else None
         if first is not None and second is not None:
             return mp.exp(-a) * first - mp.exp(-c) * second
-    return tracked_quad(lambda u: mp.exp(-u) * g(u), [a, c])
+    return tracked_quad(g, [a, c], weight=lambda u: mp.exp(-u))
 
 
 def _exponential_side(g: Integrand, kinks: list[mp.mpf], frozen: Callable[[mp.mpf], Integrand] | None = None) -> mp.mpf:
@@ -222,7 +246,7 @@ def _exponential_side(g: Integrand, kinks: list[mp.mpf], frozen: Callable[[mp.mp
     last = edges[-1]
     tail = _laguerre_expectation(lambda v: g(last + v))
     if tail is None:
-        tail = tracked_quad(lambda v: mp.exp(-v) * g(last + v), [0, mp.inf])
+        tail = tracked_quad(lambda v: g(last + v), [0, mp.inf], weight=lambda v: mp.exp(-v))
     total.append(mp.exp(-last) * tail)
     return mp.fsum(total)
 
@@ -244,7 +268,7 @@ def _standard_normal_fallback(g: Integrand, kinks: list[mp.mpf]) -> mp.mpf:
     z_max = mp.sqrt(2 * mp.log(10) * (mp.mp.dps + 20)) + 2
     inner = sorted({mp.mpf(-4), mp.mpf(0), mp.mpf(4)} | {k for k in kinks if abs(k) < z_max})
     density = 1 / mp.sqrt(2 * mp.pi)
-    return tracked_quad(lambda z: density * mp.exp(-z * z / 2) * g(z), [-mp.inf, *inner, mp.inf])
+    return tracked_quad(g, [-mp.inf, *inner, mp.inf], weight=lambda z: density * mp.exp(-z * z / 2))
 
 
 def law_kinks(dist: Distribution, env: Env) -> list[mp.mpf]:
@@ -331,11 +355,10 @@ def expect(
         raise InvalidParameters(f"empty support [{lo}, {hi}] at this point")
     points = sorted(set(points) | {k for k in kinks if lo < k < hi})
 
-    def weighted(v):
-        density = mp.exp(numeric_value(log_density, {**env, x: v}))
-        return density * f(v)
+    def density(v):
+        return mp.exp(numeric_value(log_density, {**env, x: v}))
 
-    return tracked_quad(weighted, points)
+    return tracked_quad(f, points, weight=density)
 
 
 def gaussian_expectation_2d(

@@ -248,3 +248,16 @@ def _standard_normal_form(expr: sp.Expr) -> sp.Expr:
 )
 def _reparameterisation(ctx: RuleContext) -> RuleOutcome:
     return _both(ctx, _standard_normal_form)
+
+
+NO_RULE = "no rule cited"
+
+
+@rule(
+    NO_RULE,
+    "a claim as a paper states it, with no justification named: whichever method proves it is the justification",
+    relations=(Relation.EQ, Relation.LE, Relation.GE, Relation.LT, Relation.GT),
+)
+def _no_rule(ctx: RuleContext) -> RuleOutcome:
+    """Claims read from LaTeX (``infoproofs verify``) cite nothing: the portfolio decides, and no citation is checked."""
+    return RuleOutcome.unknown("the claim cites no rule")

@@ -1,0 +1,186 @@
+"""Check the claims of a document: each math block becomes a ``Derivation`` and goes through ``check``.
+
+There is no second checker.  A block is parsed (``parse.latex``) into a chain
+``A rel B rel C ...``; the chain becomes a derivation whose first left-hand
+side is the start and whose steps cite the justification the line gives
+(a hint that names a registered rule is held to it; anything else cites
+``no rule cited``, and the portfolio decides).  Then the same oracles run.
+
+Two verdicts exist only here, and neither is ever counted as checked:
+
+* ``unparsed``: the text could not be read (with its file:line:column, the
+  offending token and what was expected);
+* ``unsupported``: it was read, but its meaning is unknown (an undeclared
+  function ``f``, say).
+
+A claim's verdict is the weakest of its steps' (refuted < unknown <
+confirmed < proved), so an align-derivation is proved only when every step is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from ..check import CheckOptions, StepResult, check_derivation
+from ..derivation import Derivation, DerivationError, Relation
+from ..parse.latex import LatexParseError, LatexUnsupported, parse_chain
+from ..rules import RULES
+from ..rules.core import NO_RULE
+from .extract import MathBlock, line_of
+
+__all__ = ["ClaimResult", "verify_block", "verify_blocks", "claim_verdict", "VERDICT_ORDER", "rule_for_hint"]
+
+# Weakest first: a claim is as good as its weakest step.
+VERDICT_ORDER = ("unparsed", "unsupported", "refuted", "unknown", "confirmed", "proved")
+
+
+@dataclass
+class ClaimResult:
+    file: str
+    line: int
+    label: str | None
+    latex: str
+    relation: str
+    verdict: str
+    steps: list[StepResult] = field(default_factory=list)
+    assumptions_used: dict[str, str] = field(default_factory=dict)
+    counterexample: dict[str, Any] | None = None
+    reason: str = ""
+    column: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "line": self.line, "column": self.column, "label": self.label,
+            "latex": self.latex, "relation": self.relation, "verdict": self.verdict,
+            "steps": [s.to_json() for s in self.steps], "assumptions_used": dict(self.assumptions_used),
+            "counterexample": self.counterexample, "reason": self.reason,
+        }
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+_RULE_WORDS = {_normal(name): name for name in RULES if name != NO_RULE}
+
+
+def rule_for_hint(hint: str) -> str:
+    """The registered rule a justification hint names ("by Jensen's inequality" -> that rule), else ``NO_RULE``.
+
+    Only a hint that contains a rule's whole name is held to that rule; a
+    free-text hint ("since the KL is non-negative") cites nothing we can check.
+    """
+    words = _normal(re.sub(r"^\s*(by|using|from|via|since)\b", "", hint, flags=re.IGNORECASE))
+    if not words:
+        return NO_RULE
+    if words in _RULE_WORDS:
+        return _RULE_WORDS[words]
+    found = [name for key, name in _RULE_WORDS.items() if len(key) > 4 and re.search(rf"\b{re.escape(key)}\b", words)]
+    return max(found, key=len) if found else NO_RULE
+
+
+def claim_verdict(steps: list[StepResult]) -> str:
+    if not steps:
+        return "unknown"
+    return min((s.verdict for s in steps), key=VERDICT_ORDER.index)
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _located(block: MathBlock, exc: LatexParseError) -> tuple[int, int]:
+    """The file position of a parse error at (line, column) of the block's body."""
+    lines = block.body.split("\n")
+    line = min(max(exc.line, 1), len(lines))
+    offset = sum(len(lines[i]) + 1 for i in range(line - 1)) + max(exc.column - 1, 0)
+    return line_of(block, min(offset, len(block.body)))
+
+
+def _named(side, others) -> bool:
+    """A bare symbol that no other side of the chain contains: a name being introduced, not a value."""
+    return isinstance(side, sp.Symbol) and not any(side in o.free_symbols for o in others)
+
+
+def _without_names(chain) -> tuple[list, list, list, list[str]]:
+    """The chain with its names dropped: ``A &\\ge L = B`` (L defined here) is the claim ``A >= B``.
+
+    Papers name quantities inside chains ("= L = E_q[...]"); checking
+    ``A = L`` for every L would refute a definition.  A name is dropped only
+    where it is defined by an equality that follows it.
+    """
+    sides, relations, hints = list(chain.sides), list(chain.relations), list(chain.hints)
+    dropped = []
+    i = 1
+    while i < len(sides) - 1:
+        others = sides[:i] + sides[i + 1:]
+        if _named(sides[i], others) and relations[i] is Relation.EQ:
+            dropped.append(str(sides[i]))
+            del sides[i]
+            del relations[i]
+            hints[i - 1] = hints[i - 1] or hints[i]
+            del hints[i]
+            continue
+        i += 1
+    return sides, relations, hints, dropped
+
+
+def verify_block(
+    block: MathBlock, index: int, log_base: str = "e", assume: tuple[str, ...] = (), options: CheckOptions | None = None
+) -> ClaimResult:
+    """Parse, build and check one block; every failure is a verdict, never an exception."""
+    result = ClaimResult(block.file, block.line, block.label, _one_line(block.body), "", "unparsed", column=block.column)
+    if block.problem:
+        result.reason = block.problem
+        return result
+    try:
+        chain = parse_chain(block.body, tuple(block.declarations) + tuple(assume), log_base)
+    except LatexParseError as exc:
+        line, column = _located(block, exc)
+        result.line, result.column = line, column
+        result.reason = f"{block.file}:{line}:{column}: {exc}"
+        return result
+    except LatexUnsupported as exc:
+        result.verdict, result.reason = "unsupported", str(exc)
+        return result
+    result.assumptions_used = dict(chain.defaults)
+    sides, relations, hints, names = _without_names(chain)
+    result.relation = " ".join(r.value for r in relations)
+    if len(sides) == 2 and (_named(sides[0], sides[1:]) or _named(sides[1], sides[:1])):
+        bare = sides[0] if _named(sides[0], sides[1:]) else sides[1]
+        result.verdict = "unsupported"
+        result.reason = (f"a definition or a condition, not an identity: {bare} is a bare symbol the other side does "
+                         "not contain (declare it, or write the claim with what it stands for)")
+        return result
+    try:
+        derivation = Derivation(
+            f"claim_{index}", block.label or result.latex, f"{block.file}:{block.line}",
+            start=sides[0], assumptions=chain.assumptions,
+        )
+        for relation, side, hint in zip(relations, sides[1:], hints):
+            derivation.step(relation, side, by=rule_for_hint(hint), note=hint)
+    except (DerivationError, TypeError, ValueError) as exc:
+        result.verdict, result.reason = "unsupported", f"not a derivation infoproofs can check: {exc}"
+        return result
+    checked = check_derivation(derivation, options or CheckOptions())
+    if names:
+        result.reason = f"read {', '.join(names)} as a name defined in the chain, not a step"
+    result.steps = checked.steps
+    result.verdict = claim_verdict(checked.steps)
+    failing = next((s for s in checked.steps if s.verdict == result.verdict), None)
+    if failing is not None and result.verdict != "proved":
+        where = f"step {failing.index}: " if len(checked.steps) > 1 else ""
+        result.reason = "; ".join(filter(None, [where + failing.reason, result.reason]))
+        result.counterexample = failing.counterexample
+    return result
+
+
+def verify_blocks(
+    blocks: list[MathBlock], log_base: str = "e", assume: tuple[str, ...] = (), options: CheckOptions | None = None
+) -> list[ClaimResult]:
+    return [verify_block(b, i + 1, log_base, assume, options) for i, b in enumerate(blocks)]
