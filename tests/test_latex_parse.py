@@ -444,8 +444,12 @@ def test_matrices_and_norms_are_unsupported(text, match):
         parse_chain(text)
 
 
-def test_abs_of_a_scalar_matrix_name():
-    assert parse_chain(r"|A| \ge 0").sides[0] == sp.Abs(sym("A"))
+def test_a_capital_inside_bars_may_be_a_determinant_unless_declared_a_number():
+    with pytest.raises(LatexUnsupported, match="determinant"):
+        parse_chain(r"|A| \ge 0")
+    with pytest.raises(LatexUnsupported, match="looks like a matrix"):
+        parse_chain(r"h(\mathcal N(\mu, \Sigma)) = \frac12 \log(2\pi e \Sigma)")
+    assert parse_chain(r"|A| \ge 0", [r"A \in \mathbb R"]).sides[0] == sp.Abs(sym("A"))
 
 
 # ---- declarations ---------------------------------------------------------------------------------------

@@ -158,3 +158,24 @@ def test_nothing_is_written_beside_the_document(tmp_path):
     done = verify(str(doc), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("claim,verdict", [
+    # the VAE KL with the covariance written entry by entry
+    (r"D_{\mathrm{KL}}(\mathcal{N}(\mu, \operatorname{diag}(\sigma_1^2,\dots,\sigma_d^2))\,\|\,\mathcal{N}(0, I_d))"
+     r" = -\frac{1}{2}\sum_{j=1}^{d}(1 + \log\sigma_j^2 - \mu_j^2 - \sigma_j^2)", "proved"),
+    (r"D_{\mathrm{KL}}(\mathcal{N}(\mu, \operatorname{diag}(\sigma_1^2,\dots,\sigma_d^2))\,\|\,\mathcal{N}(0, I_d))"
+     r" = \frac{1}{2}\sum_{j=1}^{d}(1 + \log\sigma_j^2 - \mu_j^2 - \sigma_j^2)", "refuted"),
+    # N(x; mu, sigma^2) is the density at x
+    (r"\log \mathcal{N}(x; \mu, \sigma^2) = -\frac12 \log(2\pi\sigma^2) - \frac{(x-\mu)^2}{2\sigma^2}", "proved"),
+    (r"\log \mathcal{N}(x; \mu, \sigma^2) = -\frac12 \log(2\pi\sigma^2) - \frac{(x-\mu)^2}{\sigma^2}", "refuted"),
+    # alpha_{t-1} is a name of its own (the diffusion posterior variance is below beta_t)
+    (r"\frac{1-\bar\alpha_{t-1}}{1-\bar\alpha_t}\beta_t \le \beta_t where \bar\alpha_t < \bar\alpha_{t-1} < 1",
+     "proved confirmed"),
+    # a covariance matrix is not read as a number
+    (r"h(\mathcal N(\mu, \Sigma)) = \frac12 \log|2\pi e \Sigma|", "unsupported"),
+])
+def test_notation_papers_use(claim, verdict):
+    done = verify("--claim", claim, "--json", "-", "--assume", r"d \in \mathbb N")
+    (found,) = claims_of(done)
+    assert found["verdict"] in verdict.split(), found["reason"]

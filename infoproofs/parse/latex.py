@@ -81,6 +81,7 @@ from ..notation import (
 )
 from ..notation.distributions import Categorical
 from ..notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain, declare
+from . import latex_abstract as _abstract
 from .target import LAWS, law_constraints
 
 __all__ = ["LatexParseError", "LatexUnsupported", "ParsedChain", "parse_chain"]
@@ -183,6 +184,14 @@ class _Abs(_Node):
 class _Apply(_Node):
     head: _Name
     paren: _Paren
+
+
+@dataclass
+class _LawAt(_Node):
+    r"""A law's density at a point: ``\mathcal{N}(\mu, \sigma^2)\!\left(x\right)``, as ``infoproofs latex`` prints it."""
+
+    law: _Apply
+    at: _Paren
 
 
 @dataclass
@@ -601,6 +610,8 @@ def _macro(tok: lark.Token) -> _Node:
         return _Head(_HEADS[name], name, pos=_pos(tok))
     if name in _CONSTANTS:
         return _Special(name, pos=_pos(tok))
+    if name in ("dots", "ldots", "cdots"):
+        return _Special("dots", pos=_pos(tok))  # only meaningful inside a list: diag(sigma_1^2, \dots, sigma_d^2)
     if name in _GREEK or name in ("Gamma", "psi", "prime", "top"):
         return _Name(name, pos=_pos(tok))
     raise LatexUnsupported(f"unknown macro \\{name} at line {tok.line}, column {tok.column}")
@@ -676,6 +687,13 @@ def _sub_text(sub) -> str:
         return "".join(_sub_text(f) for f in sub.factors)
     if isinstance(sub, _ScriptRel) and sub.op == "," and sub.left is not None:
         return _sub_text(sub.left) + _sub_text(sub.right)
+    if isinstance(sub, _Sum):
+        # alpha_{t-1} is a name of its own in a paper (the previous step's alpha), not alpha indexed by t - 1
+        words = {1: "plus", -1: "minus"}
+        text = "".join((words[sign] if i or sign < 0 else "") + _sub_text(term)
+                       for i, (sign, term) in enumerate(sub.terms))
+        if text:
+            return text
     raise LatexUnsupported(f"the subscript {_show(sub)} cannot be part of a name")
 
 
@@ -708,6 +726,16 @@ def _fold(items: list) -> _Node:
             elif isinstance(node, _Name) and i < len(items) and isinstance(items[i], _Paren) and (
                     not items[i].square or _font_key(node) in _KL_NAMES or node.full in _KL_NAMES):
                 node, i = _Apply(node, items[i], pos=node.pos), i + 1
+                if _LAW_ALIASES.get(_font_key(node.head)) and node.paren.seps[:1] == ["SEMI"] \
+                        and len(node.paren.args) >= 2:
+                    # N(x; mu, sigma^2): the density of N(mu, sigma^2) at x, as papers write it
+                    at = _Paren([node.paren.args[0]], [], pos=node.paren.pos)
+                    law = _Apply(node.head, _Paren(node.paren.args[1:], node.paren.seps[1:], pos=node.paren.pos),
+                                 pos=node.pos)
+                    node = _LawAt(law, at, pos=node.pos)
+                elif _LAW_ALIASES.get(_font_key(node.head)) and i < len(items) and isinstance(items[i], _Paren) \
+                        and not items[i].square and not items[i].seps:
+                    node, i = _LawAt(node, items[i], pos=node.pos), i + 1
         factors.append(node)
         ops.append(op)
         op = "*"
@@ -743,7 +771,19 @@ def _func_argument(head: _Head, items: list, j: int) -> tuple[_Node, int]:
 
 def _fold_func(head: _Head, items: list, j: int) -> tuple[_Node, int]:
     arg, end = _func_argument(head, items, j)
-    return _Func(head.name, arg, head.sub, head.sup, pos=head.pos), end
+    return _powered_call(head.name, head, arg), end
+
+
+def _powered_call(name: str, head: _Head, arg: _Node) -> _Node:
+    r"""``\log{\left(x\right)}^{2}``, ``\mathbb{E}[x]^{2}``: a power on a bracketed argument is a power of the value.
+
+    That is how SymPy (so ``infoproofs latex``) prints log(x)**2 and E[x]**2;
+    reading it as log(x**2) or E[x**2] would change the claim.
+    """
+    if isinstance(arg, _Bin) and arg.op == "^" and isinstance(arg.left, _Paren) and not arg.left.seps \
+            and head.sup is None:
+        return _Bin("^", _Func(name, arg.left, head.sub, None, pos=head.pos), arg.right, pos=head.pos)
+    return _Func(name, arg, head.sub, head.sup, pos=head.pos)
 
 
 def _fold_bigop(head: _Head, items: list, j: int) -> tuple[_Node, int]:
@@ -756,6 +796,8 @@ def _fold_int(head: _Head, items: list, j: int) -> tuple[_Node, int]:
     rest = items[j:]
     if len(rest) >= 3 and _is_differential(rest[-2]) and isinstance(rest[-1], _Name):
         return _BigOp("int", _fold(rest[:-2]), head.sub, head.sup, var=rest[-1], pos=head.pos), len(items)
+    if rest and isinstance(head.sub, _Name) and head.sup is None:  # \int_Z p(X,Z): a sum over Z (latex_abstract)
+        return _BigOp("int", _fold(rest), head.sub, None, pos=head.pos), len(items)
     raise LatexUnsupported("an integral needs an integrand and its differential at the end (\\,dx)")
 
 
@@ -765,7 +807,7 @@ def _is_differential(node) -> bool:
 
 def _fold_expectation(head: _Head, items: list, j: int) -> tuple[_Node, int]:
     arg, end = _func_argument(head, items, j)
-    return _Func("E", arg, head.sub, head.sup, pos=head.pos), end
+    return _powered_call("E", head, arg), end
 
 
 def _fold_maxmin(head: _Head, items: list, j: int) -> tuple[_Node, int]:
@@ -801,6 +843,10 @@ def _walk(node) -> Iterator[_Node]:
 # pass 2 and 3: roles, symbols and evaluation
 # ---------------------------------------------------------------------------------------------
 
+# Names papers give matrices (covariances, precisions, kernels): refused as numbers unless declared.
+_MATRIX_NAMES = frozenset({"Sigma", "Lambda", "Phi", "Psi", "Omega", "A", "B", "C", "K", "M", "Q", "S", "W", "U", "V"})
+
+
 @dataclass
 class _Scope:
     """What the block's names mean: declared laws and random variables, domains, bound variables."""
@@ -815,11 +861,13 @@ class _Scope:
     defaults: dict[str, str] = field(default_factory=dict)
     bound: list[dict[str, sp.Symbol]] = field(default_factory=list)
     euler_gamma: bool = False
+    log_gap: bool = False  # \phi(u) declared as u - 1 - \log u (the catalog's LogGap)
     e_is_symbol: bool = False
     # vector name -> (kind, vector): "sd" (sigma in diag(sigma^2)), "var" (v in diag(v)), "mean"
     vectors: dict[str, tuple[str, sp.MatrixExpr]] = field(default_factory=dict)
     offsets: dict[str, sp.Expr] = field(default_factory=dict)  # sum index -> its lower limit
     limits: dict[str, sp.Expr] = field(default_factory=dict)  # sum index -> its upper limit
+    abstract: _abstract.AbstractScope | None = None  # declared densities, functions, random variables
 
     def dimension(self) -> sp.Symbol:
         """The dimension of a declared d-dimensional law: the one declared positive integer, else d."""
@@ -908,6 +956,9 @@ class _Eval:
         return node.value
 
     def v_special(self, node: _Special) -> sp.Expr:
+        if node.what == "dots":
+            raise LatexUnsupported(f"\\dots at line {node.pos[0]}, column {node.pos[1]}: an elided list or sum is "
+                                   "read only as diag(x_1^2, \\dots, x_d^2); write the sum with \\sum")
         return _CONSTANTS[node.what]
 
     def v_name(self, node: _Name) -> sp.Expr:
@@ -915,6 +966,9 @@ class _Eval:
         for frame in reversed(self.scope.bound):
             if full in frame:
                 return frame[full]
+        found = _abstract.value_of_name(self, node)
+        if found is not None:
+            return found
         entry = self.vector_entry(node)
         if entry is not None:
             return entry
@@ -987,7 +1041,24 @@ class _Eval:
     def v_abs(self, node: _Abs) -> sp.Expr:
         if node.norm:
             raise LatexUnsupported("norms \\|x\\| need declared vectors; they are not supported here")
+        matrix = next((n for n in _names_in(node.arg) if self.matrix_like(n)), None)
+        if matrix is not None:
+            raise LatexUnsupported(
+                f"|...| around {matrix.full} at line {node.pos[0]}, column {node.pos[1]} may be a determinant: "
+                f"{matrix.full} looks like a matrix (declare it, e.g. {matrix.full} > 0, to mean a number)")
         return sp.Abs(self.value(node.arg))
+
+    def matrix_like(self, node: _Node) -> bool:
+        """A capital letter that nothing declared a number: papers write matrices so (Sigma, A, K).
+
+        Read as a scalar, a covariance Sigma turns N(mu, Sigma) into a univariate
+        law and |Sigma| into an absolute value: a true claim about d dimensions
+        would then be refuted.  So such names are refused unless declared.
+        """
+        if not isinstance(node, _Name) or node.full in self.scope.declared or node.full in self.scope.rvs \
+                or node.full in self.scope.laws:
+            return False
+        return node.base[:1].isupper() and node.base in _MATRIX_NAMES
 
     def v_root(self, node: _Root) -> sp.Expr:
         arg = self.value(node.arg)
@@ -1009,6 +1080,9 @@ class _Eval:
         for names, handler in _APPLY:
             if key in names or full in names:
                 return handler(self, node)
+        found = _abstract.apply(self, node)
+        if found is not None:
+            return found
         if full in self.scope.laws:
             return self.density(self.scope.laws[full], node)
         if _LAW_ALIASES.get(key) is not None and (node.head.font or len(node.head.base) > 1 or node.paren.seps):
@@ -1017,9 +1091,15 @@ class _Eval:
                 full not in self.scope.rvs:
             raise LatexUnsupported(
                 f"{full} is an undeclared function ({full}(...) at line {node.pos[0]}, column {node.pos[1]}); "
-                f"declare it, or write a product with an explicit \\cdot"
+                f"{_abstract.undeclared_hint(full)}, or write a product with an explicit \\cdot"
             )
         return self.value(node.head) * self.value(node.paren)
+
+    def v_lawat(self, node: _LawAt) -> sp.Expr:
+        return sp.exp(self.law_log_density(node))
+
+    def law_log_density(self, node: _LawAt) -> sp.Expr:
+        return LogDensity(self.law(node.law), self.value(node.at.args[0]))
 
     def density(self, law: Distribution, node: _Apply) -> sp.Expr:
         return sp.exp(self.log_density(law, node))
@@ -1053,8 +1133,15 @@ class _Eval:
         return cls(body, (index, low, high))
 
     def v_bigop(self, node: _BigOp) -> sp.Expr:
+        found = _abstract.support_sum(self, node)  # \int_Z, \sum_{z \in Z} over a declared variable
+        if found is not None:
+            return found
         if node.kind != "int":
             return self.bigop(node)
+        if node.var is None:
+            raise LatexUnsupported(f"\\int_{{{_describe(node.sub)}}} without a differential is a sum over the "
+                                   "support of a declared variable: declare it through a density, e.g. "
+                                   "`p(X, Z) \\text{ a density}`; otherwise end the integral with \\,dx")
         var = sp.Symbol(node.var.full, real=True)
         self.scope.bound.append({node.var.full: var})
         try:
@@ -1070,6 +1157,9 @@ class _Eval:
     # ---- laws
     def law(self, node: _Node) -> Distribution:
         """A law written in a law position: N(mu, sigma^2), a declared q, or a random variable's law."""
+        found = _abstract.law(self, node)  # a declared abstract density: q, q(Z), p(Z | X)
+        if found is not None:
+            return found
         if isinstance(node, _Apply):
             key = _LAW_ALIASES.get(_font_key(node.head))
             if key is not None:
@@ -1097,6 +1187,11 @@ class _Eval:
             iso = self.iso_normal(paren.args)
             if iso is not None:
                 return iso
+            if self.matrix_like(paren.args[1]):
+                raise LatexUnsupported(
+                    f"the covariance {paren.args[1].full} of {key}(...) looks like a matrix: multivariate normals "
+                    "with a full covariance are not read from LaTeX (write sigma^2, sigma^2 I_d or diag(sigma^2), "
+                    f"or declare {paren.args[1].full} > 0 for a scalar variance)")
         try:
             return cls(*[self.value(a) for a in paren.args])
         except (TypeError, ValueError) as exc:
@@ -1117,6 +1212,9 @@ class _Eval:
         from ..notation import DiagNormal, positive_vector, real_vector
 
         mean, inner = params[0], params[1].paren.args
+        elided = _elided_entries(inner)
+        if elided is not None:
+            inner = [elided]
         if len(inner) != 1:
             raise LatexUnsupported("diag(...) takes one vector")
         d = self.scope.dimension()
@@ -1140,8 +1238,33 @@ class _Eval:
         return DiagNormal(means, vector)
 
 
+def _elided_entries(items: list) -> _Node | None:
+    """``sigma_1^2, \\dots, sigma_d^2`` as the vector ``sigma^2`` (entries 1..d of one name), else None."""
+    if len(items) != 3 or not (isinstance(items[1], _Special) and items[1].what == "dots"):
+        return None
+
+    def entry(node):
+        power = None
+        if isinstance(node, _Bin) and node.op == "^":
+            node, power = node.left, node.right
+        if not isinstance(node, _Name) or not node.sub:
+            return None
+        return node, power
+
+    first, last = entry(items[0]), entry(items[2])
+    if first is None or last is None or first[0].base != last[0].base or first[0].sub != "1":
+        return None
+    bare = _Name(first[0].base, first[0].font, pos=first[0].pos)
+    if first[1] is None and last[1] is None:
+        return bare
+    if isinstance(first[1], _Num) and isinstance(last[1], _Num) and first[1].value == last[1].value:
+        return _Bin("^", bare, first[1], pos=first[0].pos)
+    return None
+
+
 def _is_diag(node: _Node) -> bool:
-    return isinstance(node, _Apply) and node.head.base == "diag" and len(node.paren.args) == 1
+    return isinstance(node, _Apply) and node.head.base == "diag" and (
+        len(node.paren.args) == 1 or _elided_entries(node.paren.args) is not None)
 
 
 def _describe(node: _Node) -> str:
@@ -1195,7 +1318,7 @@ def _f_log(ev: _Eval, node: _Func) -> sp.Expr:
 
 
 def _has_density(ev: _Eval, node: _Node) -> bool:
-    return any(isinstance(n, _Apply) and n.head.full in ev.scope.laws for n in _walk(node))
+    return any(isinstance(n, _Apply) and n.head.full in ev.scope.laws or isinstance(n, _LawAt) for n in _walk(node))
 
 
 def _log_of(ev: _Eval, node: _Node) -> sp.Expr:
@@ -1204,6 +1327,8 @@ def _log_of(ev: _Eval, node: _Node) -> sp.Expr:
         return _log_of(ev, node.args[0])
     if isinstance(node, _Apply) and node.head.full in ev.scope.laws:
         return ev.log_density(ev.scope.laws[node.head.full], node)
+    if isinstance(node, _LawAt):
+        return ev.law_log_density(node)
     if isinstance(node, _Prod):
         return sp.Add(*[_log_of(ev, f) if op == "*" else -_log_of(ev, f) for f, op in zip(node.factors, node.ops)])
     if isinstance(node, _Bin) and node.op == "/":
@@ -1235,6 +1360,9 @@ def _f_maxmin(ev: _Eval, node: _Func) -> sp.Expr:
 
 def _f_expectation(ev: _Eval, node: _Func) -> sp.Expr:
     r"""\mathbb{E}_{x\sim p}[...], \mathbb{E}_p[...] with p a law, E[X^2] with X a random variable."""
+    found = _abstract.expectation(ev, node)  # over a declared abstract density or random variable
+    if found is not None:
+        return found
     sub = node.sub
     if isinstance(sub, _ScriptRel) and sub.op == "~" and isinstance(sub.left, _Name):
         law = ev.law(sub.right)
@@ -1258,7 +1386,8 @@ def _f_expectation(ev: _Eval, node: _Func) -> sp.Expr:
     body = ev.value(node.arg)
     variables = sorted(body.atoms(RandomVariable), key=lambda v: v.name)
     if len(variables) != 1:
-        raise LatexUnsupported("E[...] without a subscript needs exactly one declared random variable inside")
+        raise LatexUnsupported("E[...] without a subscript needs exactly one declared random variable inside "
+                               "(declare it with `X \\sim \\mathcal{N}(0, 1)` or `X \\text{ a random variable}`)")
     rv = variables[0]
     var = sp.Symbol(rv.name.lower() if rv.name.lower() != rv.name else rv.name + "_val", real=True)
     return E(body.xreplace({rv: var}), var, rv.distribution)
@@ -1291,6 +1420,9 @@ def _a_kl(ev: _Eval, node: _Apply) -> sp.Expr:
 
 
 def _a_entropy(ev: _Eval, node: _Apply) -> sp.Expr:
+    found = _abstract.entropy(ev, node)  # H(Z), H(q), H(X | Z) of declared abstract densities
+    if found is not None:
+        return found
     args, seps = node.paren.args, node.paren.seps
     if len(args) == 2 and seps == ["COMMA"]:
         return _functional(CrossEntropy, ev.law(args[0]), ev.law(args[1]))
@@ -1334,6 +1466,19 @@ def _a_special(fn: Callable[[sp.Expr], sp.Expr]) -> Callable[[_Eval, _Apply], sp
     return handler
 
 
+# "\phi(u) = u - 1 - \log u", as infoproofs latex writes it for the catalog's LogGap.
+_LOG_GAP_DECLARATION = r"\s*\\phi\s*\(\s*u\s*\)\s*=\s*u\s*-\s*1\s*-\s*\\log\s*u\s*"
+
+
+def _a_log_gap(ev: _Eval, node: _Apply) -> sp.Expr:
+    r"""``\phi(u)`` once declared ``\phi(u) = u - 1 - \log u``: the log gap; otherwise phi times (u), as before."""
+    if not ev.scope.log_gap or len(node.paren.args) != 1 or node.paren.seps:
+        return ev.value(node.head) * ev.value(node.paren)
+    from ..rules.tools import LogGap
+
+    return LogGap(ev.value(node.paren.args[0]))
+
+
 def _functional(cls, *args) -> sp.Expr:
     try:
         return cls(*args)
@@ -1348,6 +1493,7 @@ _APPLY: list[tuple[set[str], Callable[[_Eval, _Apply], sp.Expr]]] = [
     ({"I"}, _a_mutual_information),
     ({"Gamma"}, _a_special(sp.gamma)),
     ({"psi"}, _a_special(sp.digamma)),
+    ({"phi"}, _a_log_gap),
 ]
 
 
@@ -1377,6 +1523,11 @@ def _declare_all(declarations: Sequence[str], scope: _Scope) -> list[sp.Basic]:
     for item in _split_declarations(declarations):
         if re.fullmatch(r"\s*\\gamma\b.*[Ee]uler.*", item, re.S):
             scope.euler_gamma = True
+            continue
+        if re.fullmatch(_LOG_GAP_DECLARATION, item):
+            scope.log_gap = True
+            continue
+        if _abstract.declare(item, scope):  # p(X, Z) \text{ a density}, f \text{ convex}, ...
             continue
         items.append(_parse(item, "decl"))
     relations = [(lhs, ops, rest) for lhs, ops, rest in items
@@ -1561,10 +1712,58 @@ def parse_chain(latex: str, declarations: Sequence[str] = (), log_base: str = "e
         raise LatexUnsupported(f"cannot give the block a meaning: {type(exc).__name__}: {exc}") from None
 
 
+_PARBOX = re.compile(r"\\parbox\s*(\[[^\]]*\])?\s*")
+
+
+def _braced(text: str, start: int) -> int | None:
+    """The index after the ``{...}`` group opening at ``start`` (balanced, escapes skipped), else None."""
+    if start >= len(text) or text[start] != "{":
+        return None
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        depth += ch == "{"
+        depth -= ch == "}"
+        i += 1
+        if depth == 0:
+            return i
+    return None
+
+
+def _parboxes_as_hints(latex: str) -> str:
+    r"""``\parbox[t]{w}{\raggedright\small by RULE: note \hfill verdict}`` as ``\text{RULE: note}``.
+
+    That is how ``infoproofs latex`` sets each step's justification (on its own
+    line, after the step); read back, it is the step's hint, so the round trip
+    cites the same rule.  The verdict marks after ``\hfill`` (and the dagger or
+    counterexample lines after them) are the checker's output, not the author's
+    claim, and are dropped.  Everything stays on its line, so error positions on
+    other lines are unchanged.
+    """
+    pieces, done = [], 0
+    for match in _PARBOX.finditer(latex):
+        if match.start() < done:
+            continue
+        width_end = _braced(latex, match.end())
+        body_end = _braced(latex, width_end) if width_end is not None else None
+        if body_end is None:
+            continue
+        body = latex[width_end + 1:body_end - 1].split("\\hfill", 1)[0]
+        body = re.sub(r"\\(raggedright|small|footnotesize|allowbreak|noindent)(?![A-Za-z])", " ", body)
+        text = " ".join(re.sub(r"\\[A-Za-z]+|\\|[{}$]", " ", body).split())
+        text = re.sub(r"^by\s+", "", text)
+        pieces += [latex[done:match.start()], rf"\text{{{text}}}" if text else ""]
+        done = body_end
+    return "".join(pieces) + latex[done:] if pieces else latex
+
+
 def _parse_chain(latex: str, declarations: Sequence[str], log_base: str) -> ParsedChain:
     scope = _Scope(log_base=log_base)
     declared_assumptions = _declare_all(declarations, scope)
-    sides_ast, rel_tokens = _parse(latex, "start")
+    sides_ast, rel_tokens = _parse(_parboxes_as_hints(latex), "start")
     if not rel_tokens:
         lines = latex.split("\n")
         raise LatexParseError("no relation: a chain needs =, \\le, \\ge, < or >", len(lines), len(lines[-1]) + 1,

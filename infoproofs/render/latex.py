@@ -28,7 +28,7 @@ __all__ = ["latex_expr", "derivation_latex", "standalone", "escape_text", "LINE"
 
 # Visible characters per displayed line (11 pt, 2 cm margins), as ``_width`` estimates them.
 LINE = 60
-_INVISIBLE = re.compile(r"\\(left|right|Bigl|Bigr|bigl|bigr|mathrm|operatorname|mathbb|mathcal|limits|displaystyle)"
+_INVISIBLE = re.compile(r"\\(left|right|Bigl|Bigr|bigl|bigr|mathrm|operatorname|mathbb|mathcal|mathit|limits|displaystyle)"
                         r"|\\[,;!: ]|[{}^_&]")
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 
@@ -50,8 +50,24 @@ _MARKS = {
 }
 
 
+_WORD_NAME = re.compile(r"([A-Za-z]{2,})((?:_\{[A-Za-z0-9]+\})?)")
+
+
+def _symbol_names(expr: sp.Basic) -> dict[sp.Symbol, str]:
+    r"""Multi-letter names (``lam``, ``kbits``, ``hi``) as ``\mathit{lam}``: one italic word, as in a paper,
+    and one name when ``infoproofs verify`` reads it back (a bare ``hi`` is the product h i)."""
+    found = {}
+    for sym in expr.atoms(sp.Symbol):
+        printed = sp.latex(sym)
+        word = _WORD_NAME.fullmatch(printed)
+        if word is not None:
+            found[sym] = rf"\mathit{{{word.group(1)}}}{word.group(2)}"
+    return found
+
+
 def latex_expr(expr: sp.Basic) -> str:
-    return sp.latex(expr, ln_notation=False)
+    names = _symbol_names(expr) if isinstance(expr, sp.Basic) else {}
+    return sp.latex(expr, ln_notation=False, symbol_names=names) if names else sp.latex(expr, ln_notation=False)
 
 
 def _signed(term: sp.Expr) -> tuple[str, str]:
@@ -121,13 +137,80 @@ def _assumptions(d: Derivation) -> list[str]:
     parts = []
     for sym in sorted(d.free_symbols(), key=lambda s: s.name):
         domain = d.domains.get(sym) or domain_of(sym)
-        if domain is not None and domain.latex(sp.latex(sym)):
-            parts.append(domain.latex(sp.latex(sym)))
+        if domain is not None and domain.latex(latex_expr(sym)):
+            parts.append(domain.latex(latex_expr(sym)))
     exprs = [d.start, *(step.expr for step in d.steps)]
     for matrix in sorted(random_matrices_in(*exprs), key=lambda m: m.name):
         parts.append(matrix.latex_domain())
-    parts += [sp.latex(a) for a in d.assumptions]
+    parts += [latex_expr(a) for a in d.assumptions]
     return parts
+
+
+def _decimal(value: sp.Expr) -> str | None:
+    """A rational bound as a decimal the parser reads exactly (-0.25), or None when it has no finite one."""
+    if not value.is_Rational:
+        return None
+    q = int(value.q)
+    while q % 2 == 0:
+        q //= 2
+    while q % 5 == 0:
+        q //= 5
+    if q != 1:
+        return None
+    text = format(sp.Float(value, 30), "f").rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _declared_domain(name: str, domain) -> str | None:
+    """``name``'s domain as a declaration ``infoproofs verify`` reads, or None when it has no such spelling.
+
+    Only the forms the LaTeX parser declares are written (``> 0``, ``\\in \\mathbb{R}``,
+    ``\\in \\mathbb{N}``, ``\\in (lo, hi)``); a device of the checker (the seed of a
+    random instance, an outcome index) is left out, so it keeps the parser's default.
+    """
+    if domain.latex_form is not None:
+        return None
+    lo, hi = domain.lo, domain.hi
+    if domain.integer:
+        return rf"{name} \in \mathbb{{N}}" if lo is not None and lo == 0 and hi is None else None
+    if lo is None and hi is None:
+        return rf"{name} \in \mathbb{{R}}"
+    if hi is None:
+        return rf"{name} > 0" if lo == 0 else None
+    if lo is None:
+        return None
+    low, high = _decimal(lo), _decimal(hi)
+    return rf"{name} \in ({low}, {high})" if low is not None and high is not None else None
+
+
+def _declarations(d: Derivation) -> list[str]:
+    """``% infoproofs:`` lines: every symbol's domain and the derivation's assumptions.
+
+    They make ``infoproofs latex NAME | infoproofs verify -`` check the same claim
+    under the same hypotheses as ``infoproofs check NAME``: without them the parser
+    would guess each domain from the symbol's name.
+    """
+    domains = []
+    for sym in sorted(d.free_symbols(), key=lambda s: s.name):
+        domain = d.domains.get(sym) or domain_of(sym)
+        if domain is not None and (found := _declared_domain(latex_expr(sym), domain)) is not None:
+            domains.append(found)
+    relations = [latex_expr(a) for a in d.assumptions
+                 if isinstance(a, (sp.StrictLessThan, sp.StrictGreaterThan, sp.LessThan, sp.GreaterThan))]
+    from ..rules.tools import LogGap
+
+    if any(expr.has(LogGap) for expr in (d.start, *(step.expr for step in d.steps))):
+        relations.append(r"\phi(u) = u - 1 - \log u")  # how the steps' phi reads back as LogGap
+    return [f"% infoproofs: {'; '.join(items)}" for items in (domains, relations) if items]
+
+
+_INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
+
+
+def _not_a_claim(line: str) -> str:
+    """Inline ``$...$`` as ``\\(...\\)``: the same typesetting, but ``infoproofs verify`` reads only
+    the ``align*`` block, not a title's or the assumptions' restatement of it."""
+    return _INLINE_MATH.sub(lambda m: rf"\({m.group(1)}\)", line)
 
 
 def _justification(step, result) -> str:
@@ -158,12 +241,13 @@ def derivation_latex(d: Derivation, results: list | None = None) -> str:
     """
     lines = [
         f"% {d.name}: {' '.join(d.title.split())}",
-        rf"\subsubsection*{{{note_latex(d.title)}}}",
+        _not_a_claim(rf"\subsubsection*{{{note_latex(d.title)}}}"),
         rf"\noindent {escape_text(d.source)}.\par",
     ]
     assumptions = _assumptions(d)
     if assumptions:
-        lines.append("Assumptions: " + ", ".join(f"${a}$" for a in assumptions) + ".")
+        lines.append(_not_a_claim("Assumptions: " + ", ".join(f"${a}$" for a in assumptions) + "."))
+    lines += _declarations(d)
     lines.append(r"\begin{align*}")
     # flush left: the start on its own line, each step below it, so a wide start never pushes the rest right
     start = _lines(_pieces(d.start), LINE)
