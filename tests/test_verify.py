@@ -179,3 +179,12 @@ def test_notation_papers_use(claim, verdict):
     done = verify("--claim", claim, "--json", "-", "--assume", r"d \in \mathbb N")
     (found,) = claims_of(done)
     assert found["verdict"] in verdict.split(), found["reason"]
+
+
+def test_a_declaration_that_cannot_be_read_is_set_aside_not_fatal(tmp_path):
+    tex = tmp_path / "notes.tex"
+    tex.write_text("% infoproofs: \\sigma > 0\n% infoproofs: \\frobnicate{x} > 0\n"
+                   "\\begin{equation} h(\\mathcal N(\\mu,\\sigma^2)) = \\frac12\\log(2\\pi e\\sigma^2) \\end{equation}\n")
+    (claim,) = claims_of(verify(str(tex), "--json", "-"))
+    assert claim["verdict"] == "proved"
+    assert "ignored" in claim["reason"] and "frobnicate" in claim["reason"]

@@ -130,6 +130,31 @@ def _without_names(chain) -> tuple[list, list, list, list[str]]:
     return sides, relations, hints, dropped
 
 
+_DECLARATION_PROBLEMS: dict[str, str] = {}
+
+
+def _usable(declarations: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    """The declarations that can be read, and a message for each that cannot.
+
+    Declarations accumulate through a document, so one that cannot be read
+    would otherwise make every later block unsupported; it is set aside (and
+    said so in each verdict that would have used it) instead.
+    """
+    kept, problems = [], []
+    for text in declarations:
+        if text not in _DECLARATION_PROBLEMS:
+            try:
+                parse_chain("0 = 0", (text,))
+                _DECLARATION_PROBLEMS[text] = ""
+            except (LatexParseError, LatexUnsupported) as exc:
+                _DECLARATION_PROBLEMS[text] = str(exc)
+        if _DECLARATION_PROBLEMS[text]:
+            problems.append(f"declaration {_one_line(text, 60)!r} ignored: {_DECLARATION_PROBLEMS[text]}")
+        else:
+            kept.append(text)
+    return tuple(kept), problems
+
+
 def verify_block(
     block: MathBlock, index: int, log_base: str = "e", assume: tuple[str, ...] = (), options: CheckOptions | None = None
 ) -> ClaimResult:
@@ -138,15 +163,16 @@ def verify_block(
     if block.problem:
         result.reason = block.problem
         return result
+    declarations, ignored = _usable(tuple(block.declarations) + tuple(assume))
     try:
-        chain = parse_chain(block.body, tuple(block.declarations) + tuple(assume), log_base)
+        chain = parse_chain(block.body, declarations, log_base)
     except LatexParseError as exc:
         line, column = _located(block, exc)
         result.line, result.column = line, column
-        result.reason = f"{block.file}:{line}:{column}: {exc}"
+        result.reason = "; ".join([f"{block.file}:{line}:{column}: {exc}", *ignored])
         return result
     except LatexUnsupported as exc:
-        result.verdict, result.reason = "unsupported", str(exc)
+        result.verdict, result.reason = "unsupported", "; ".join([str(exc), *ignored])
         return result
     result.assumptions_used = dict(chain.defaults)
     sides, relations, hints, names = _without_names(chain)
@@ -168,8 +194,8 @@ def verify_block(
         result.verdict, result.reason = "unsupported", f"not a derivation infoproofs can check: {exc}"
         return result
     checked = check_derivation(derivation, options or CheckOptions())
-    if names:
-        result.reason = f"read {', '.join(names)} as a name defined in the chain, not a step"
+    notes = ([f"read {', '.join(names)} as a name defined in the chain, not a step"] if names else []) + ignored
+    result.reason = "; ".join(notes)
     result.steps = checked.steps
     result.verdict = claim_verdict(checked.steps)
     failing = next((s for s in checked.steps if s.verdict == result.verdict), None)
