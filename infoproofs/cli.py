@@ -75,6 +75,17 @@ def writable_output(path: str | None, what: str) -> None:
         raise BadInput(f"{what} {path}: not writable")
 
 
+def write_json(text: str, path: str) -> None:
+    """The JSON report to stdout (``-``) or to a file; a write that fails is bad input, not a traceback."""
+    if path == "-":
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        Path(path).write_text(text + "\n")
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+
+
 def select_derivations(derivations: list, names: set[str], patterns: list[str] | None) -> list:
     """The derivations asked for by catalog name and by ``-k``; bad input if nothing is left."""
     from fnmatch import fnmatchcase
@@ -161,14 +172,7 @@ def _check(args: argparse.Namespace) -> int:
                     err.print(escape(f"--strict: {r.derivation.name} step {s.index} cites '{s.rule}', "
                                      f"which does not justify it ({s.justified_by} does)"))
     if args.json:
-        text = dumps(results, seconds)
-        if to_stdout:
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                Path(args.json).write_text(text + "\n")
-            except OSError as exc:
-                raise BadInput(f"cannot write {args.json}: {exc.strerror}") from None
+        write_json(dumps(results, seconds), args.json)
     if summary["refuted"] or summary["internal_errors"]:
         return EXIT_FAILED
     if args.strict and (summary["unknown"] or summary["citation_mismatches"]):
@@ -405,14 +409,7 @@ def _verify(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        text = json.dumps(report, indent=2, default=str)
-        if to_stdout:
-            sys.stdout.write(text + "\n")
-        else:
-            try:
-                Path(args.json).write_text(text + "\n")
-            except OSError as exc:
-                raise BadInput(f"cannot write {args.json}: {exc.strerror}") from None
+        write_json(json.dumps(report, indent=2, default=str), args.json)
     summary = report["summary"]
     if summary["refuted"] or summary["internal_errors"]:
         return EXIT_FAILED
