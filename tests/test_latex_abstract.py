@@ -161,3 +161,54 @@ def test_undeclared_stays_unsupported() -> None:
     results = _verify(f"${JENSEN}$" + ELBO_DOC.replace("<!-- infoproofs: p(X,Z), q(Z) \\text{ densities} -->", ""))
     assert [r.verdict for r in results] == ["unsupported", "unsupported"]
     assert r"f \text{ a function}" in results[0].reason
+
+
+# ---- the declarations ``infoproofs latex`` writes for the catalog --------------------------------
+
+def test_a_random_value_of_a_variable_is_the_catalogs_g_of_z() -> None:
+    """``g(Z) \\text{ a random variable}``: g(z) is RandomValue(g, z, z), and g(z)^2 its square, not g z^2."""
+    decl = (r"q(Z) \text{ a density}; g(Z) \text{ a random variable}",)
+    chain = parse_chain(r"\mathbb{E}_{z \sim q(z)}[g(z)]^{2} \le \mathbb{E}_{z \sim q(z)}[g(z)^{2}]", decl)
+    g = RandomValue("g", z, z)
+    assert chain.sides == [E(g, z, q.law(z)) ** 2, E(g**2, z, q.law(z))]
+    with pytest.raises(LatexUnsupported, match="random value of Z"):
+        parse_chain(r"g(z + 1) = 0", decl)
+
+
+def test_a_uniform_marginal_and_its_support_size() -> None:
+    """``\\text{ a density with uniform } X`` is the catalog's q_phi; |\\mathcal{X}| is X's support size."""
+    from infoproofs.notation.abstract import SupportSize
+
+    r = Joint("q_phi", x, z, uniform=(x,))
+    chain = parse_chain(r"H(q_{\phi}(x)) = \log |\mathcal{X}|", (r"q_{\phi}(X, Z) \text{ a density with uniform } X",))
+    assert chain.sides == [ShannonEntropy(r.law(x)), sp.log(SupportSize(x))]
+
+
+def test_conditional_mutual_information_of_declared_variables() -> None:
+    """``I_P(X; Y | Z)`` is MutualInfo of the family P (the catalog's chain-rule family)."""
+    from infoproofs.notation.abstract import FamilyEntropy, MutualInfo
+
+    y = outcome("y")
+    family = Joint("P", x, y, z)
+    chain = parse_chain(r"I_{P}(X; Y \mid Z) = H_{P}(X \mid Z) - H_{P}(X \mid Y, Z)", (r"P(X, Y, Z) \text{ a density}",))
+    assert chain.sides[0] == MutualInfo("P", (x,), (y,), (z,))
+    assert chain.sides[1] == FamilyEntropy("P", (x,), (z,)) - FamilyEntropy("P", (x,), (y, z))
+    with pytest.raises(LatexUnsupported, match="named q"):
+        parse_chain(r"I_{q}(X; Y) = 0", (r"P(X, Y, Z) \text{ a density}",))
+    assert family.name == "P"
+
+
+def test_a_draw_of_a_variable_and_the_jensen_shannon_divergence() -> None:
+    """``E_{z_1 \\sim q(z)}`` binds a draw z_1 of Z (the catalog's IWAE); ``\\tfrac{1}{2}(p + q)`` is a mixture."""
+    from infoproofs.notation.abstract import JSD, MixtureLaw
+    from infoproofs.notation.functionals import KL
+
+    z1 = sp.Symbol("z_1", integer=True)
+    chain = parse_chain(r"\mathbb{E}_{z_1 \sim q(z)}[p(x, z_1)] = \mathbb{E}_{z \sim q(z)}[p(x, z)]",
+                        (r"p(X, Z), q(X, Z) \text{ densities}",))
+    assert chain.sides[0] == E(p(x, z=z1), z1, q.law(z))
+    with pytest.raises(LatexUnsupported, match="not the variable"):
+        parse_chain(r"\mathbb{E}_{x \sim q(z)}[p(x, z)] = 0", (r"p(X, Z), q(X, Z) \text{ densities}",))
+    gan = parse_chain(r"D_{\mathrm{KL}}(p(z) \| \tfrac{1}{2}(p(z) + q(z))) \le 2 \mathrm{JSD}(p(z) \| q(z))",
+                      (r"p(X, Z), q(X, Z) \text{ densities}",))
+    assert gan.sides == [KL(p.law(z), MixtureLaw(p.law(z), q.law(z))), 2 * JSD(p.law(z), q.law(z))]

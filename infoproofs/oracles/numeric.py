@@ -182,9 +182,13 @@ def numeric_check(
                 break
             point = next(stream)
             draws += 1
-            with mp.workdps(dps):
-                if not all(truth(a, point) for a in assumptions):
-                    continue
+            try:
+                with mp.workdps(dps):
+                    if not all(truth(a, point) for a in assumptions):
+                        continue
+            except OutsideDomain:  # an assumption the oracle cannot evaluate here: the point is skipped
+                skipped += 1
+                continue
             j = judged(point)
             if j.status == "outside":
                 skipped += 1

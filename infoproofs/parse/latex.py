@@ -187,6 +187,16 @@ class _Apply(_Node):
 
 
 @dataclass
+class _PowApply(_Node):
+    """``g(z)^{2}``: a name, a round parenthesis and a power; the power binds the parenthesis alone in the
+    grammar, so this is the application raised to it when ``g`` is a declared density, random value or
+    function, and ``g`` times the power of the parenthesis otherwise (the reading before such declarations)."""
+
+    apply: _Apply
+    power: _Node
+
+
+@dataclass
 class _LawAt(_Node):
     r"""A law's density at a point: ``\mathcal{N}(\mu, \sigma^2)\!\left(x\right)``, as ``infoproofs latex`` prints it."""
 
@@ -723,6 +733,9 @@ def _fold(items: list) -> _Node:
             node, i = item, i + 1
             if _is_plain_e(node) and i < len(items) and isinstance(items[i], _Paren) and items[i].square:
                 node, i = _Func("E", items[i], node.raw_sub, pos=node.pos), i + 1
+            elif isinstance(node, _Name) and _is_paren_power(items, i):
+                power: _Bin = items[i]
+                node, i = _PowApply(_Apply(node, power.left, pos=node.pos), power.right, pos=node.pos), i + 1
             elif isinstance(node, _Name) and i < len(items) and isinstance(items[i], _Paren) and (
                     not items[i].square or _font_key(node) in _KL_NAMES or node.full in _KL_NAMES):
                 node, i = _Apply(node, items[i], pos=node.pos), i + 1
@@ -744,6 +757,12 @@ def _fold(items: list) -> _Node:
     if isinstance(items[-1], _Op):
         raise LatexUnsupported("an operator with nothing after it")
     return factors[0] if len(factors) == 1 else _Prod(factors, ops, pos=factors[0].pos)
+
+
+def _is_paren_power(items: list, i: int) -> bool:
+    """items[i] is ``(...)^{k}`` with a round parenthesis: after a name, a candidate ``g(z)^{k}``."""
+    item = items[i] if i < len(items) else None
+    return isinstance(item, _Bin) and item.op == "^" and isinstance(item.left, _Paren) and not item.left.square
 
 
 def _is_plain_e(node) -> bool:
@@ -1041,6 +1060,9 @@ class _Eval:
     def v_abs(self, node: _Abs) -> sp.Expr:
         if node.norm:
             raise LatexUnsupported("norms \\|x\\| need declared vectors; they are not supported here")
+        size = _abstract.support_size(self, node.arg)  # |\mathcal{X}| of a declared variable X
+        if size is not None:
+            return size
         matrix = next((n for n in _names_in(node.arg) if self.matrix_like(n)), None)
         if matrix is not None:
             raise LatexUnsupported(
@@ -1094,6 +1116,14 @@ class _Eval:
                 f"{_abstract.undeclared_hint(full)}, or write a product with an explicit \\cdot"
             )
         return self.value(node.head) * self.value(node.paren)
+
+    def v_powapply(self, node: _PowApply) -> sp.Expr:
+        found = _abstract.apply(self, node.apply)
+        if found is None and node.apply.head.full in self.scope.laws:
+            found = self.density(self.scope.laws[node.apply.head.full], node.apply)
+        if found is not None:
+            return _BINARY["^"](found, self.value(node.power))
+        return self.value(node.apply.head) * _BINARY["^"](self.value(node.apply.paren), self.value(node.power))
 
     def v_lawat(self, node: _LawAt) -> sp.Expr:
         return sp.exp(self.law_log_density(node))
@@ -1451,6 +1481,9 @@ def _a_diff_entropy(ev: _Eval, node: _Apply) -> sp.Expr:
 
 
 def _a_mutual_information(ev: _Eval, node: _Apply) -> sp.Expr:
+    found = _abstract.mutual_information(ev, node)  # I(X; Y | Z) of declared abstract variables
+    if found is not None:
+        return found
     args, seps = node.paren.args, node.paren.seps
     if len(args) != 2 or seps != ["SEMI"]:
         raise LatexUnsupported("I(X; Y) is supported; conditional mutual information I(X; Y | Z) is not")
@@ -1491,6 +1524,7 @@ _APPLY: list[tuple[set[str], Callable[[_Eval, _Apply], sp.Expr]]] = [
     ({"H"}, _a_entropy),
     ({"h"}, _a_diff_entropy),
     ({"I"}, _a_mutual_information),
+    ({"mathrm:JSD", "JSD", "operatorname:JSD"}, _abstract.jsd),
     ({"Gamma"}, _a_special(sp.gamma)),
     ({"psi"}, _a_special(sp.digamma)),
     ({"phi"}, _a_log_gap),
@@ -1780,7 +1814,9 @@ def _parse_chain(latex: str, declarations: Sequence[str], log_base: str) -> Pars
     assumptions = list(declared_assumptions)
     for side in sides:
         for constraint in law_constraints(side):
-            if constraint not in assumptions:
+            # a law's parameter made of abstract densities (Bern(p(x) / (p(x) + q(x)))) holds on every
+            # instance, and the numeric oracle cannot test it outside the drawn supports: not assumed
+            if constraint not in assumptions and _abstract.INSTANCE not in constraint.free_symbols:
                 assumptions.append(constraint)
     return ParsedChain(sides, list(relations), hints, assumptions, dict(scope.defaults))
 

@@ -15,11 +15,17 @@ Declarations (items separated by ``;``; the words are inside ``\text{...}``):
   density over the listed variables, which take values in finite supports of
   unspecified size.  ``p(X)``, ``p(Z | X)`` are its marginal and conditional
   densities; ``p(Y)`` for an undeclared Y is unsupported.
+* ``q(X, Z) \text{ a density with uniform } X``: the same, with X's
+  marginal uniform over its support (an empirical data distribution over N
+  points); ``\left|\mathcal{X}\right|`` is the size N of X's support.
 * ``f \text{ a function}`` (nothing known of its shape), ``f \text{ convex}``,
   ``f \text{ concave}`` (also ``a convex function``): ``f(t)`` is a
   ``FunctionValue`` of an ``AbstractFunction`` of that shape.
 * ``X \text{ a random variable}`` (or ``random variables``): X has real values
   g(x), one per outcome x of its finite support.
+* ``g(Z) \text{ a random variable}``: g is a real value per outcome of Z,
+  written ``g(z)`` (``RandomValue("g", z, z)``, the catalog's ``X = g(Z)`` of
+  Jensen's inequality); Z becomes a declared variable if nothing else declares it.
 
 Conventions (each a choice, so that a reader can predict the meaning):
 
@@ -43,7 +49,12 @@ Conventions (each a choice, so that a reader can predict the meaning):
   are finite.
 * ``H(Z)`` is the entropy of the law of Z (above), ``H(q)`` that of a
   one-variable density q, ``H(X | Z)`` / ``H(X, Z)`` the conditional / joint
-  entropy of the one family that has those variables.
+  entropy of the one family that has those variables (``H_p(X | Z)``: of p).
+* ``\tfrac{1}{2}(p(x) + q(x))`` in a law position is the equal mixture of
+  two declared laws of X; ``\mathrm{JSD}(p(x) \| q(x))`` their
+  Jensen-Shannon divergence.
+* ``I(X; Z)``, ``I_p(X; Y, Z)``, ``I(X; Z | Y)`` of declared variables: the
+  mutual information under that family, as ``H`` chooses it.
 """
 
 from __future__ import annotations
@@ -56,15 +67,20 @@ import sympy as sp
 
 from ..notation import E
 from ..notation.abstract import (
+    INSTANCE,
+    JSD,
     AbstractFunction,
     Density,
     FamilyEntropy,
     FunctionValue,
     Joint,
     Law,
+    MixtureLaw,
+    MutualInfo,
     RandomValue,
     ShannonEntropy,
     SumOver,
+    SupportSize,
     families,
     outcome,
 )
@@ -72,13 +88,14 @@ from ..notation.abstract import (
 if TYPE_CHECKING:  # pragma: no cover - only for the type hints
     from .latex import _Apply, _BigOp, _Eval, _Func, _Node
 
-__all__ = ["AbstractScope", "declare", "undeclared_hint"]
+__all__ = ["INSTANCE", "AbstractScope", "declare", "undeclared_hint"]
 
 _NAME = r"\\?[A-Za-z]+(?:_(?:\{\s*\\?[A-Za-z0-9]+\s*\}|\\[A-Za-z]+|[A-Za-z0-9]))?"
 _ITEM = re.compile(rf"\s*({_NAME})\s*(?:\((.*)\))?\s*")
 _TEXT = re.compile(r"^(?P<lhs>.*?)\\(?:text|textrm|mbox|textnormal|textit)\s*\{(?P<words>[^{}]*)\}(?P<rest>.*)$", re.S)
 _DENSITY = re.compile(r"^(?:an? |the )?(?:joint |probability |strictly positive |positive )*"
-                      r"(?:densit(?:y|ies)|distributions?|pmfs?|laws?|probabilit(?:y|ies))(?: functions?)?(?: (over|of|on))?$")
+                      r"(?:densit(?:y|ies)|distributions?|pmfs?|laws?|probabilit(?:y|ies))(?: functions?)?"
+                      r"(?:(?: (over|of|on))|,? (?:with (uniform)|(uniform) (?:over|in|on)))?$")
 _FUNCTION = re.compile(r"^(?:an? )?(?:(convex|concave|arbitrary|any|real)\s*)?(?:real )?(?:functions?)?$")
 _RANDOM = re.compile(r"^(?:an? )?(?:real |discrete |real-valued )?random variables?$")
 
@@ -90,6 +107,9 @@ class AbstractScope:
     densities: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> declared variables (keys)
     functions: dict[str, AbstractFunction] = field(default_factory=dict)
     random: list[str] = field(default_factory=list)  # declared random variables (keys)
+    values: dict[str, str] = field(default_factory=dict)  # g(Z) random values: name -> variable key
+    uniform: dict[str, tuple[str, ...]] = field(default_factory=dict)  # density -> variables with uniform marginal
+    drawn: dict[str, tuple[str, sp.Symbol]] = field(default_factory=dict)  # z_1 in E_{z_1 ~ q(z)} -> (z, z_1)
     _joints: dict[str, Joint] | None = None
 
     # ---- variables
@@ -115,7 +135,7 @@ class AbstractScope:
         joints: dict[str, Joint] = {}
         for name, declared in self.densities.items():
             over = sorted(next(g for g in groups if set(declared) <= g))
-            joints[name] = _joint(name, over)
+            joints[name] = _joint(name, over, self.uniform.get(name, ()))
         for key in self.random:
             if not any(key in vs for vs in self.densities.values()):
                 joints["P_" + key.upper()] = _joint("P_" + key.upper(), [key])
@@ -150,20 +170,22 @@ def _components(densities: dict[str, tuple[str, ...]]) -> list[set[str]]:
     return groups
 
 
-def _joint(name: str, keys: list[str]) -> Joint:
-    """The family ``name`` over ``keys``: an already declared one that has them, else a new one.
+def _joint(name: str, keys: list[str], uniform: tuple[str, ...] = ()) -> Joint:
+    """The family ``name`` over ``keys``: an already declared one that has them (and the same uniform
+    marginals), else a new one.
 
     Family names are global (the catalog's ``p`` and ``q`` are over x, z); a
     known family with other variables is never redeclared: the new one gets
     the variables' names as a suffix (``P_ab``).
     """
     symbols = [outcome(k) for k in keys]
+    flat = tuple(outcome(k) for k in uniform)
     candidate, counter = name, 0
     while True:
         known = next((f for f in families() if f.name == candidate), None)
         if known is None:
-            return Joint(candidate, *symbols)
-        if set(symbols) <= set(known.variables) and not known.uniform:
+            return Joint(candidate, *symbols, uniform=flat)
+        if set(symbols) <= set(known.variables) and set(known.uniform) == set(flat):
             return known
         counter += 1
         candidate = f"{name}_{''.join(keys)}" + (str(counter) if counter > 1 else "")
@@ -240,20 +262,50 @@ def declare(item: str, scope) -> bool:
             raise _unsupported(f"in the declaration {item!r}: cannot read {text!r} (write p(X, Z) or f)")
         key, args = _name_key(parsed.group(1)), parsed.group(2)
         if density:
-            over = args if args is not None else (rest if density.group(1) or rest else None)
-            if over is None:
-                raise _unsupported(f"say which variables the density {key} is over: {key}(X, Z) \\text{{ a density}}"
-                                   f" or {key} \\text{{ a density over }} X, Z")
-            abstract.densities[key] = _variables(over, item)
+            _declare_density(abstract, key, args, rest, density, item)
         elif random:
-            if args is not None:
-                raise _unsupported(f"a random variable is declared by its name alone: {key} \\text{{ a random variable}}")
-            if key.lower() not in abstract.random:
-                abstract.random.append(key.lower())
+            _declare_random(abstract, key, args, item)
         else:
             shape = function.group(1) if function.group(1) in ("convex", "concave") else "any"
             abstract.functions[key] = AbstractFunction(key, shape)
     return True
+
+
+def _declare_density(abstract: AbstractScope, key: str, args: str | None, rest: str, density: re.Match,
+                     item: str) -> None:
+    """``p(X, Z) \\text{ a density}``, ``p \\text{ a density over } X, Z``, and
+    ``q(X, Z) \\text{ a density with uniform } X`` (X's marginal uniform: an empirical data distribution)."""
+    uniform = density.group(2) or density.group(3)
+    if uniform:
+        if args is None or not rest:
+            raise _unsupported(f"write {key}(X, Z) \\text{{ a density with uniform }} X")
+        over, flat = args, _variables(rest, item)
+    else:
+        over, flat = (args if args is not None else (rest if density.group(1) or rest else None)), ()
+    if over is None:
+        raise _unsupported(f"say which variables the density {key} is over: {key}(X, Z) \\text{{ a density}}"
+                           f" or {key} \\text{{ a density over }} X, Z")
+    abstract.densities[key] = _variables(over, item)
+    if not set(flat) <= set(abstract.densities[key]):
+        raise _unsupported(f"in the declaration {item!r}: the uniform variables are not among {key}'s")
+    if flat:
+        abstract.uniform[key] = flat
+
+
+def _declare_random(abstract: AbstractScope, key: str, args: str | None, item: str) -> None:
+    """``X \\text{ a random variable}`` (a variable) or ``g(Z) \\text{ a random variable}`` (a value per outcome of Z)."""
+    if args is None:
+        if key.lower() not in abstract.random:
+            abstract.random.append(key.lower())
+        return
+    over = _variables(args, item)
+    if len(over) != 1:
+        raise _unsupported(f"in the declaration {item!r}: a random value g(Z) is a function of one variable")
+    if key.lower() in abstract.variables() or key in abstract.densities or key in abstract.functions:
+        raise _unsupported(f"in the declaration {item!r}: {key} is already declared")
+    abstract.values[key] = over[0]
+    if over[0] not in abstract.variables():
+        abstract.random.append(over[0])
 
 
 def undeclared_hint(name: str) -> str:
@@ -275,6 +327,17 @@ def _where(node: _Node) -> str:
 
 def _abstract(ev: _Eval) -> AbstractScope | None:
     return getattr(ev.scope, "abstract", None)
+
+
+def _argument(ev: _Eval, node: _Node, what: str) -> tuple[str, sp.Expr]:
+    """(variable, value) of a density argument: ``z`` is Z at its outcome z, and a draw ``z_1`` bound by
+    ``\\mathbb{E}_{z_1 \\sim q(z)}`` is Z at the value z_1."""
+    abstract = _abstract(ev)
+    drawn = abstract.drawn.get(getattr(node, "full", None)) if abstract is not None else None
+    if drawn is not None:
+        return drawn
+    key = _variable_key(ev, node, what)
+    return key, abstract.outcome_of(key)
 
 
 def _variable_key(ev: _Eval, node: _Node, what: str) -> str:
@@ -305,6 +368,8 @@ def apply(ev: _Eval, node: _Apply) -> sp.Expr | None:
     if abstract is None:
         return None
     name = node.head.full
+    if name in abstract.values:
+        return _random_value(abstract, node, name)
     if name in abstract.functions:
         if len(node.paren.args) != 1:
             raise _unsupported(f"the function {name} takes one argument ({_where(node)})")
@@ -313,27 +378,40 @@ def apply(ev: _Eval, node: _Apply) -> sp.Expr | None:
         return None
     outcomes, given = _density_arguments(ev, node)
     joint = abstract.joints()[name]
-    pair = lambda k: (k, abstract.outcome_of(k))  # noqa: E731 - a local shorthand
     try:
-        return Density(joint.name, [pair(k) for k in outcomes], [pair(k) for k in given])
+        return Density(joint.name, outcomes, given)
     except TypeError as exc:
         raise _unsupported(f"{name}(...) at {_where(node)}: {exc}") from None
 
 
-def _density_arguments(ev: _Eval, node: _Apply) -> tuple[list[str], list[str]]:
+def _random_value(abstract: AbstractScope, node: _Apply, name: str) -> sp.Expr:
+    """``g(z)`` of a declared random value g(Z): only at the outcome of Z itself, so that the value is
+    the catalog's ``RandomValue(g, z, z)`` and never a value at an expression."""
+    from .latex import _Name
+
+    key = abstract.values[name]
+    args = node.paren.args
+    if len(args) != 1 or not isinstance(args[0], _Name) or abstract.key_of(args[0].full) != key:
+        raise _unsupported(f"{name} is declared a random value of {key.upper()}: write {name}({key}) "
+                           f"({_where(node)})")
+    return RandomValue(name, key, abstract.outcome_of(key))
+
+
+def _density_arguments(ev: _Eval, node: _Apply) -> tuple[list[tuple[str, sp.Expr]], list[tuple[str, sp.Expr]]]:
+    """The (variable, value) pairs of ``p(X, Z)`` / ``p(Z | X)``: the outcomes, then the given ones."""
     abstract = _abstract(ev)
     name = node.head.full
     seps = node.paren.seps
     if any(s not in ("COMMA", "MIDBAR") for s in seps) or seps.count("MIDBAR") > 1:
         raise _unsupported(f"{name}(...) at {_where(node)}: write {name}(X, Z) or {name}(X | Z)")
     cut = seps.index("MIDBAR") + 1 if "MIDBAR" in seps else len(node.paren.args)
-    keys = [_variable_key(ev, a, f"the argument of {name}") for a in node.paren.args]
+    pairs = [_argument(ev, a, f"the argument of {name}") for a in node.paren.args]
     declared = abstract.densities[name]
-    for key in keys:
+    for key, _ in pairs:
         if key not in declared:
             raise _unsupported(f"{name} is declared over {', '.join(v.upper() for v in declared)}, not "
                                f"{key.upper()} ({_where(node)})")
-    return keys[:cut], keys[cut:]
+    return pairs[:cut], pairs[cut:]
 
 
 def law(ev: _Eval, node: _Node) -> Law | None:
@@ -343,6 +421,15 @@ def law(ev: _Eval, node: _Node) -> Law | None:
     abstract = _abstract(ev)
     if abstract is None:
         return None
+    halves = _mixture_halves(node)
+    if halves is not None:
+        first, second = law(ev, halves[0]), law(ev, halves[1])
+        if first is None or second is None:
+            return None
+        try:
+            return MixtureLaw(first, second)
+        except TypeError as exc:
+            raise _unsupported(f"the mixture at {_where(node)}: {exc}") from None
     if isinstance(node, _Name) and node.full in abstract.densities:
         declared = abstract.densities[node.full]
         if len(declared) != 1:
@@ -354,10 +441,42 @@ def law(ev: _Eval, node: _Node) -> Law | None:
         if len(outcomes) != 1:
             raise _unsupported(f"a law covers one variable; {node.head.full}(...) at {_where(node)} has "
                                f"{len(outcomes)}")
+        (key, value), = outcomes
+        if value != abstract.outcome_of(key):
+            raise _unsupported(f"a law is of a variable, not of the draw {value} ({_where(node)})")
         joint = abstract.joints()[node.head.full]
-        given_values = {k: abstract.outcome_of(k) for k in given}
-        return joint.law(abstract.outcome_of(outcomes[0]), given=given_values or None)
+        return joint.law(value, given=dict(given) or None)
     return None
+
+
+def _mixture_halves(node: _Node) -> tuple[_Node, _Node] | None:
+    r"""``\tfrac{1}{2}(p + q)`` (as ``infoproofs latex`` prints ``MixtureLaw``): the two laws, else None."""
+    from .latex import _Bin, _Num, _Paren, _Prod, _Sum
+
+    if not isinstance(node, _Prod) or len(node.factors) != 2 or node.ops != ["*", "*"]:
+        return None
+    half, paren = node.factors
+    if not (isinstance(half, _Bin) and half.op == "/" and isinstance(half.left, _Num) and half.left.value == 1
+            and isinstance(half.right, _Num) and half.right.value == 2):
+        return None
+    if not isinstance(paren, _Paren) or paren.square or paren.seps or not isinstance(paren.args[0], _Sum):
+        return None
+    terms = paren.args[0].terms
+    if len(terms) != 2 or any(sign != 1 for sign, _ in terms):
+        return None
+    return terms[0][1], terms[1][1]
+
+
+def jsd(ev: _Eval, node: _Apply) -> sp.Expr:
+    r"""``\mathrm{JSD}(p \| q)`` of two declared laws of one variable (as ``infoproofs latex`` prints it)."""
+    args, seps = node.paren.args, node.paren.seps
+    laws = [law(ev, a) for a in args] if len(args) == 2 and seps in (["MIDNORM"], ["COMMA"]) else []
+    if len(laws) != 2 or None in laws:
+        raise _unsupported(rf"JSD at {_where(node)} takes two declared densities: \mathrm{{JSD}}(p(x) \| q(x))")
+    try:
+        return JSD(laws[0], laws[1])
+    except TypeError as exc:
+        raise _unsupported(f"JSD at {_where(node)}: {exc}") from None
 
 
 def expectation(ev: _Eval, node: _Func) -> sp.Expr | None:
@@ -373,8 +492,7 @@ def expectation(ev: _Eval, node: _Func) -> sp.Expr | None:
         if found is None:
             return None
         if abstract.key_of(sub.left.full) != found.label.name:
-            raise _unsupported(f"E_{{{sub.left.full} \\sim ...}} at {_where(node)}: {sub.left.full} is not the "
-                               f"variable of the law ({found.label.name.upper()})")
+            return _draw_expectation(ev, node, sub.left, found)
         return E(ev.value(node.arg), abstract.outcome_of(found.label.name), found)
     if sub is not None:
         found = law(ev, sub)
@@ -390,6 +508,37 @@ def expectation(ev: _Eval, node: _Func) -> sp.Expr | None:
                            f"\\mathbb{{E}}_q[...] with the law")
     found = abstract.law_of(labels[0], f"E(...) at {_where(node)}")
     return E(body, abstract.outcome_of(labels[0]), found)
+
+
+def _draw_expectation(ev: _Eval, node: _Func, bound: _Node, found: Law) -> sp.Expr:
+    r"""``\mathbb{E}_{z_1 \sim q(z)}[...]``: z_1 a draw of Z (an integer, as the catalog's IWAE writes it),
+    bound while the body is read, so ``p(x, z_1)`` is p at Z = z_1.  Only a name that is not itself a declared
+    variable nor already bound is a draw."""
+    abstract = _abstract(ev)
+    name = bound.full
+    if abstract.key_of(name) is not None or name in abstract.drawn or bound.font or bound.primes:
+        raise _unsupported(f"E_{{{name} \\sim ...}} at {_where(node)}: {name} is not the "
+                           f"variable of the law ({found.label.name.upper()})")
+    symbol = sp.Symbol(name, integer=True)
+    abstract.drawn[name] = (found.label.name, symbol)
+    ev.scope.bound.append({name: symbol})
+    try:
+        body = ev.value(node.arg)
+    finally:
+        ev.scope.bound.pop()
+        del abstract.drawn[name]
+    return E(body, symbol, found)
+
+
+def support_size(ev: _Eval, node: _Node) -> sp.Expr | None:
+    r"""``\left|\mathcal{X}\right|``: the size of the support of a declared variable X; else None."""
+    from .latex import _Name
+
+    abstract = _abstract(ev)
+    if abstract is None or not isinstance(node, _Name) or node.font != "mathcal" or node.sub or node.primes:
+        return None
+    key = abstract.key_of(node.base)
+    return SupportSize(key) if key is not None else None
 
 
 def support_sum(ev: _Eval, node: _BigOp) -> sp.Expr | None:
@@ -445,10 +594,49 @@ def entropy(ev: _Eval, node: _Apply) -> sp.Expr | None:
         return None
     keys = [abstract.key_of(a.full) for a in names]
     cut = seps.index("MIDBAR") + 1 if "MIDBAR" in seps else len(keys)
-    having = [n for n, vs in abstract.densities.items() if set(keys) <= set(vs)]
-    if len(having) != 1:
-        raise _unsupported(f"H(...) at {_where(node)}: {'no' if not having else 'more than one'} declared density "
-                           f"has all of {', '.join(k.upper() for k in keys)}")
-    joint = abstract.joints()[having[0]]
+    joint = _family_having(abstract, node, keys, "H")
     symbols = [abstract.outcome_of(k) for k in keys]
     return FamilyEntropy(joint.name, tuple(symbols[:cut]), tuple(symbols[cut:]))
+
+
+def _family_having(abstract: AbstractScope, node: _Apply, keys: list[str], letter: str) -> Joint:
+    """The family of ``H_p(...)`` / ``I_p(...)``: the subscript's declared density, else the one declared
+    density that has all of ``keys``; anything else is ambiguous or unknown (unsupported)."""
+    sub = node.head.sub
+    having = [n for n, vs in abstract.densities.items() if set(keys) <= set(vs) and (not sub or n == sub)]
+    if len(having) != 1:
+        named = f" named {sub}" if sub else ""
+        raise _unsupported(f"{letter}(...) at {_where(node)}: {'no' if not having else 'more than one'} declared "
+                           f"density{named} has all of {', '.join(k.upper() for k in keys)}")
+    return abstract.joints()[having[0]]
+
+
+def mutual_information(ev: _Eval, node: _Apply) -> sp.Expr | None:
+    """``I(X; Z)``, ``I_p(X; Y, Z)``, ``I(X; Z | Y)`` for declared variables: ``MutualInfo`` of their family.
+
+    Groups are separated by ``;``, variables in a group by commas, the condition follows ``|``; None (the
+    Gaussian reading of ``I(X; Y)``) when an argument is not a declared variable.
+    """
+    from .latex import _Name
+
+    abstract = _abstract(ev)
+    if abstract is None:
+        return None
+    args, seps = node.paren.args, node.paren.seps
+    if not all(isinstance(a, _Name) and abstract.key_of(a.full) is not None for a in args):
+        return None
+    groups: list[list[str]] = [[abstract.key_of(args[0].full)]]
+    for sep, arg in zip(seps, args[1:]):
+        if sep in ("SEMI", "MIDBAR"):
+            groups.append([])
+        elif sep != "COMMA":
+            return None
+        groups[-1].append(abstract.key_of(arg.full))
+    if seps.count("SEMI") != 1 or seps.count("MIDBAR") > 1 or "MIDBAR" in seps[:seps.index("SEMI")]:
+        raise _unsupported(f"I(...) at {_where(node)}: write I(X; Y) or I(X; Y | Z)")
+    keys = [k for group in groups for k in group]
+    if len(set(keys)) != len(keys):
+        raise _unsupported(f"I(...) at {_where(node)}: a variable appears twice")
+    joint = _family_having(abstract, node, keys, "I")
+    symbols = [tuple(abstract.outcome_of(k) for k in group) for group in groups]
+    return MutualInfo(joint.name, symbols[0], symbols[1], symbols[2] if len(symbols) > 2 else ())

@@ -201,7 +201,87 @@ def _declarations(d: Derivation) -> list[str]:
 
     if any(expr.has(LogGap) for expr in (d.start, *(step.expr for step in d.steps))):
         relations.append(r"\phi(u) = u - 1 - \log u")  # how the steps' phi reads back as LogGap
-    return [f"% infoproofs: {'; '.join(items)}" for items in (domains, relations) if items]
+    exprs = [d.start, *(step.expr for step in d.steps)]
+    abstract = _abstract_declarations(exprs)
+    return [f"% infoproofs: {'; '.join(items)}" for items in (domains + _laws(exprs), relations, abstract) if items]
+
+
+def _laws(exprs: list) -> list[str]:
+    """``X \\sim \\mathcal{N}(0, S)`` for each random variable the steps print: ``I(X; X + Z)`` and
+    ``h(cX)`` read back only with their variables' laws.  They go on the domains' line, after them:
+    ``verify`` tries each line alone, and ``\\mathcal{N}(0, S)`` needs ``S > 0`` to be a number."""
+    from ..notation.random_variables import random_variables_in
+
+    found: set = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            found |= random_variables_in(expr)
+    return [rf"{latex_expr(rv)} \sim {latex_expr(rv.distribution)}" for rv in sorted(found, key=lambda r: r.name)]
+
+
+_VARIABLE = re.compile(r"([a-z]+)(?:_([a-z0-9]+))?")
+
+
+def _variable_latex(symbol) -> str | None:
+    """The outcome symbol ``z_g`` as the variable ``Z_{g}`` a declaration names (the parser lowers it back)."""
+    match = _VARIABLE.fullmatch(symbol.name)
+    if match is None:
+        return None
+    base, sub = match.group(1).upper(), match.group(2)
+    return base + (f"_{{{sub}}}" if sub else "")
+
+
+def _family_declaration(name: str) -> str | None:
+    """``p(X, Z) \\text{ a density}`` for the catalog family ``name``, over all its variables, so that
+    the parser reuses that very family (a uniform marginal is declared too); None for a family whose
+    variables have no such spelling."""
+    from ..notation.abstract import family, family_latex
+
+    joint = family(name)
+    variables = [_variable_latex(v) for v in joint.variables]
+    flat = [_variable_latex(v) for v in joint.uniform]
+    if None in variables or None in flat:
+        return None
+    declared = rf"{family_latex(name)}({', '.join(variables)})"
+    if flat:
+        return rf"{declared} \text{{ a density with uniform }} {', '.join(flat)}"
+    return rf"{declared} \text{{ a density}}"
+
+
+def _abstract_declarations(exprs: list) -> list[str]:
+    """Declarations of the abstract densities, functions and random values the steps print.
+
+    Without them ``p(x | z)`` or ``f(t)`` reads back as an undeclared function.  When
+    a family cannot be declared, nothing is, so the block reads back as
+    unsupported rather than as a claim about another family.
+    """
+    from ..notation.abstract import AbstractFunction, RandomValue
+
+    names: set[str] = set()
+    functions: dict[str, str] = {}
+    values: dict[str, object] = {}
+    for expr in exprs:
+        if not isinstance(expr, sp.Basic):
+            continue
+        for node in sp.preorder_traversal(expr):
+            family_name = getattr(node, "family", None)
+            if isinstance(family_name, str):
+                names.add(family_name)
+            if isinstance(node, AbstractFunction):
+                functions[node.name] = node.shape
+            if isinstance(node, RandomValue):
+                values[node.name] = node.label
+    found = [_family_declaration(name) for name in sorted(names)]
+    if None in found:
+        return []
+    words = {"convex": "convex", "concave": "concave", "any": "a function"}
+    found += [rf"{sp.latex(sp.Symbol(n))} \text{{ {words[shape]}}}" for n, shape in sorted(functions.items())]
+    for name, label in sorted(values.items()):
+        variable = _variable_latex(sp.Symbol(label.name))
+        if variable is None:
+            return []
+        found.append(rf"{sp.latex(sp.Symbol(name))}({variable}) \text{{ a random variable}}")
+    return found
 
 
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")

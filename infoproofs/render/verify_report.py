@@ -61,7 +61,8 @@ def verify_report(results: list, seconds: float) -> dict[str, Any]:
     summary: dict[str, Any] = {"claims": len(results), **{v: 0 for v in _VERDICTS}}
     for r in results:
         summary[r.verdict] += 1
-    summary["internal_errors"] = sum(1 for r in results for s in r.steps if s.internal_error)
+    summary["internal_errors"] = sum(1 for r in results for s in r.steps if s.internal_error) + sum(
+        1 for r in results if r.internal_error)
     summary["seconds"] = round(seconds, 3)
     return {"claims": [r.to_json() for r in results], "summary": summary}
 

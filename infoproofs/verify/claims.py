@@ -51,13 +51,14 @@ class ClaimResult:
     counterexample: dict[str, Any] | None = None
     reason: str = ""
     column: int = 1
+    internal_error: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file, "line": self.line, "column": self.column, "label": self.label,
             "latex": self.latex, "relation": self.relation, "verdict": self.verdict,
             "steps": [s.to_json() for s in self.steps], "assumptions_used": dict(self.assumptions_used),
-            "counterexample": self.counterexample, "reason": self.reason,
+            "counterexample": self.counterexample, "reason": self.reason, "internal_error": self.internal_error,
         }
 
 
@@ -81,6 +82,41 @@ def rule_for_hint(hint: str) -> str:
         return _RULE_WORDS[words]
     found = [name for key, name in _RULE_WORDS.items() if len(key) > 4 and re.search(rf"\b{re.escape(key)}\b", words)]
     return max(found, key=len) if found else NO_RULE
+
+
+_T = sp.Symbol("t", real=True)
+
+
+def _outer_function(side: sp.Expr):
+    """The f of ``f(E X)`` when a side is a function applied to an expression holding an expectation."""
+    from ..notation.abstract import FunctionValue
+    from ..notation.functionals import Expectation
+
+    def holds_expectation(e: sp.Basic) -> bool:
+        return any(isinstance(a, Expectation) for a in sp.preorder_traversal(e))
+
+    if isinstance(side, FunctionValue) and holds_expectation(side.arg):
+        return side.fn
+    if isinstance(side, (sp.log, sp.exp)) and holds_expectation(side.args[0]):
+        return sp.Lambda(_T, type(side)(_T))
+    if isinstance(side, sp.Pow) and side.exp.is_Integer and holds_expectation(side.base):
+        return sp.Lambda(_T, _T**side.exp)
+    return None
+
+
+def rule_params(rule: str, previous: sp.Expr, side: sp.Expr) -> dict:
+    """The parameters a cited rule needs that LaTeX leaves implicit: Jensen's f, read off f(E X).
+
+    The rule still checks that the sides are f(E X) and E f(X) and that f has
+    the shape the direction needs, so a wrong guess proves nothing.
+    """
+    if "f" not in RULES[rule].params:
+        return {}
+    for candidate in (previous, side):
+        f = _outer_function(candidate)
+        if f is not None:
+            return {"f": f}
+    return {}
 
 
 def claim_verdict(steps: list[StepResult]) -> str:
@@ -188,12 +224,19 @@ def verify_block(
             f"claim_{index}", block.label or result.latex, f"{block.file}:{block.line}",
             start=sides[0], assumptions=chain.assumptions,
         )
-        for relation, side, hint in zip(relations, sides[1:], hints):
-            derivation.step(relation, side, by=rule_for_hint(hint), note=hint)
+        for previous, relation, side, hint in zip(sides, relations, sides[1:], hints):
+            rule = rule_for_hint(hint)
+            derivation.step(relation, side, by=rule, note=hint, **rule_params(rule, previous, side))
     except (DerivationError, TypeError, ValueError) as exc:
         result.verdict, result.reason = "unsupported", f"not a derivation infoproofs can check: {exc}"
         return result
-    checked = check_derivation(derivation, options or CheckOptions())
+    try:
+        checked = check_derivation(derivation, options or CheckOptions())
+    except Exception as exc:  # noqa: BLE001 - a crash of the checker is our bug: reported loudly, never a traceback
+        result.verdict, result.internal_error = "unknown", True
+        result.reason = f"INTERNAL ERROR: the checker failed on this claim ({type(exc).__name__}: {exc}); " \
+                        "this is a bug in infoproofs"
+        return result
     notes = ([f"read {', '.join(names)} as a name defined in the chain, not a step"] if names else []) + ignored
     result.reason = "; ".join(notes)
     result.steps = checked.steps
