@@ -177,6 +177,10 @@ def tidy(expr: sp.Expr) -> sp.Expr:
         argument *= arg**power
     argument = sp.expand(sp.powsimp(argument))
     candidate = common * sp.log(argument) + _textbook_rational(rest)
+    if 2 * sp.count_ops(candidate) <= sp.count_ops(e):
+        # already the textbook form at half the size of the expanded sum: a full simplify (most of a
+        # derivation's time) would at best shave a few operations off it
+        return candidate
     plain = _plain_tidy(expr)
     return candidate if sp.count_ops(candidate) <= sp.count_ops(plain) + 4 else plain
 
