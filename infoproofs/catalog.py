@@ -326,8 +326,11 @@ def find_derivation(name: str, paths: list[str | Path] | None = None) -> Derivat
     for d in derivations:
         if d.name == name:
             return d
-    names = ", ".join(sorted(d.name for d in derivations))
-    raise InputError(f"no derivation named {name!r}; the catalog has: {names}")
+    import difflib
+
+    close = difflib.get_close_matches(name, [d.name for d in derivations], n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+    raise InputError(f"no derivation named {name!r}{hint} (`infoproofs list` shows the {len(derivations)} names)")
 
 
 def predict_nats(name: str, **values: float) -> float:

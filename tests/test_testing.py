@@ -150,3 +150,10 @@ def test_checking_writes_nothing_into_the_working_folder(tmp_path, monkeypatch: 
     p, q = probability("pw qw")
     assert_implements(lambda p, q: -p * np.log(q) - (1 - p) * np.log(1 - q), CrossEntropy(Bernoulli(p), Bernoulli(q)))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unknown_catalog_name_suggests_the_close_ones() -> None:
+    from infoproofs.catalog import InputError
+
+    with pytest.raises(InputError, match="did you mean 'kl_normal'"):
+        assert_implements(lambda *a: 0.0, "kl_norml")

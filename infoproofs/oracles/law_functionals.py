@@ -206,7 +206,11 @@ def _kl(f: KL, env: Env) -> mp.mpf:
     if found is not None:
         return found
     _require_nested_supports(p, q, env, "the KL divergence")
-    integrand = p.log_density(_X) - q.log_density(_X)
+    return _expect_against(p, q, p.log_density(_X) - q.log_density(_X), env)
+
+
+def _expect_against(p: Distribution, q: Distribution, integrand: sp.Expr, env: Env) -> mp.mpf:
+    """E_p[integrand] for an integrand holding q's log-density: split at q's kinks, pieces by their smooth branches."""
     kinks = law_kinks(q, env)
     frozen = frozen_of(integrand, _X, env) if kinks else None
     return expect(p, integrand_of(integrand, _X, env), env, kinks, frozen)
@@ -219,9 +223,7 @@ def _cross_entropy(f: CrossEntropy, env: Env) -> mp.mpf:
     if found is not None:
         return found
     _require_nested_supports(p, q, env, "the cross-entropy")
-    kinks = law_kinks(q, env)
-    frozen = frozen_of(q.log_density(_X), _X, env) if kinks else None
-    return -expect(p, integrand_of(q.log_density(_X), _X, env), env, kinks, frozen)
+    return -_expect_against(p, q, q.log_density(_X), env)
 
 
 @numeric_evaluator(Entropy)

@@ -462,6 +462,8 @@ def _children(expr: sp.Basic) -> list[Compiled]:
 
 
 def _node_sum(parts: list[Compiled], combine) -> Compiled:
+    """Evaluate the parts, then ``combine(values, errors, sure)``: sums, products, functions, extrema."""
+
     def run(env: Env) -> mp.mpf:
         _tick()
         values, errors, sure = [], [], []
@@ -489,31 +491,16 @@ def _node_power(base: Compiled, exponent: Compiled) -> Compiled:
 
 
 def _node_function(kind, fn, parts: list[Compiled]) -> Compiled:
-    def run(env: Env) -> mp.mpf:
-        _tick()
-        values, errors, sure = [], [], []
-        for part in parts:
-            values.append(part(env))
-            errors.append(_E[0])
-            sure.append(_SURE[0])
-        return _apply(kind, fn, values, errors, sure)
-
-    return run
+    return _node_sum(parts, lambda values, errors, sure: _apply(kind, fn, values, errors, sure))
 
 
 def _node_extremum(parts: list[Compiled], pick) -> Compiled:
-    def run(env: Env) -> mp.mpf:
-        _tick()
-        values, errors, sure = [], [], []
-        for part in parts:
-            values.append(part(env))
-            errors.append(_E[0])
-            sure.append(_SURE[0])
+    def combine(values, errors, sure) -> mp.mpf:
         _E[0] = max(errors)
         _SURE[0] = all(sure)
         return pick(values)
 
-    return run
+    return _node_sum(parts, combine)
 
 
 def _node_piecewise(branches: list[tuple[Compiled, sp.Basic]]) -> Compiled:
