@@ -13,6 +13,7 @@ layer), not here: this module sits below the rules and must not import them.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -95,8 +96,11 @@ def compose(first: Relation, second: Relation) -> Relation | None:
 def _caller() -> str:
     """file:line of the user code that added a step (for error messages)."""
     frame = sys._getframe(1)
-    here = __file__
-    while frame is not None and frame.f_code.co_filename == here:
+    # skip this module and the engine that builds derivations for the user (``derive``): the place to
+    # report is the user's line that asked for it
+    package = os.path.dirname(__file__)
+    inside = (__file__, os.path.join(package, "engine", "derive.py"))
+    while frame is not None and frame.f_code.co_filename in inside:
         frame = frame.f_back
     if frame is None:
         return "<unknown>"

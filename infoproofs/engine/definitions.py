@@ -172,6 +172,23 @@ def _ce_coordinates(f: CrossEntropy):
     return _over_coordinates(CrossEntropy, *f.args)
 
 
+@theorem(KL, "supports not nested: infinite divergence")
+def _kl_infinite(f: KL):
+    """KL(p || q) = +oo when p's (closed) support is not inside q's: p puts mass where q has density 0."""
+    p, q = f.args
+    if isinstance(p, Distribution) and isinstance(q, Distribution) and p.support_within(q) is False:
+        return sp.oo
+    return None
+
+
+@theorem(CrossEntropy, "supports not nested: infinite divergence")
+def _ce_infinite(f: CrossEntropy):
+    p, q = f.args
+    if isinstance(p, Distribution) and isinstance(q, Distribution) and p.support_within(q) is False:
+        return sp.oo
+    return None
+
+
 @theorem(CondDiffEntropy, "translation invariance: independent additive noise")
 def _additive_noise(f: CondDiffEntropy):
     """h(X + N | X) = h(N) when N is independent of X (distinct random variables)."""

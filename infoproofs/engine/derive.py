@@ -26,7 +26,7 @@ from ..derivation import Derivation, Relation
 from ..notation.distributions import Bernoulli, Distribution, Exponential, Laplace, Normal
 from ..notation.functionals import Expectation, Functional, LogDensity, set_evaluator
 from .definitions import rewrite_all, unfold_all
-from .expectation import apply_linearity, expand_log_densities, substitute_known_expectations
+from .expectation import apply_linearity, expand_log_densities, substitute_known_expectations, tabulated_used
 
 __all__ = ["derive", "derive_steps", "closed_form", "evaluate", "tidy", "register_closed_form", "DerivedStep"]
 
@@ -47,6 +47,26 @@ _GENERIC: dict[type, Callable[[str], Distribution]] = {
     Exponential: lambda tag: Exponential(sp.Dummy(f"l{tag}", positive=True)),
     Bernoulli: lambda tag: Bernoulli(sp.Dummy(f"p{tag}", positive=True)),
 }
+
+# Dummy assumptions per parameter role; a "probability" is only known positive (1 - p stays unsplit).
+_ROLE_ASSUMPTIONS = {
+    "real": {"real": True}, "positive": {"positive": True}, "probability": {"positive": True},
+    "dimension": {"positive": True, "integer": True},
+}
+
+
+def _generic_maker(t: type) -> Callable[[str], Distribution] | None:
+    """A generic instance of a law: the hand-written one, else dummies from the family's parameter roles."""
+    if t in _GENERIC:
+        return _GENERIC[t]
+    roles = getattr(t, "param_roles", None)
+    if not roles:
+        return None
+
+    def make(tag: str) -> Distribution:
+        return t(*[sp.Dummy(f"{name[:2]}{tag}", **_ROLE_ASSUMPTIONS[role]) for name, role in zip(t.param_names, roles)])
+
+    return make
 
 
 # ---- the registry --------------------------------------------------------------
@@ -82,7 +102,7 @@ def _lookup(f: Functional):
 def _template(kind: type, dist_types: tuple[type, ...]) -> tuple[tuple[Distribution, ...], sp.Expr] | None:
     generics = []
     for i, t in enumerate(dist_types):
-        maker = _GENERIC.get(t)
+        maker = _generic_maker(t)
         if maker is None:
             return None
         generics.append(maker(str(i + 1)))
@@ -130,6 +150,8 @@ def _templated(f: Functional) -> sp.Expr | None:
             if dummy.is_positive and not _POSITIVE_HERE[0](value):
                 return None
             if dummy.is_real and value.is_real is not True:
+                return None
+            if dummy.is_integer and value.is_integer is not True:
                 return None
         mapping.update(dict(zip(g.args, d.args)))
     return result.xreplace(mapping)
@@ -245,7 +267,7 @@ def _derive_univariate(target: sp.Expr) -> list[DerivedStep]:
     if not rules:
         return steps
     steps.append(DerivedStep(Relation.EQ, current, rules[0]))
-    if any(e.dist.is_discrete for e in current.atoms(Expectation)):
+    if any(e.dist.is_discrete and e.dist.finite_support for e in current.atoms(Expectation)):
         # a finite support: sum over its outcomes at once (log p_k for each), no piecewise log-mass shown
         summed = substitute_known_expectations(expand_log_densities(current))
         steps.append(DerivedStep(Relation.EQ, summed, "expectation over a finite support"))
@@ -261,7 +283,9 @@ def _derive_univariate(target: sp.Expr) -> list[DerivedStep]:
             current = linear
         moments = substitute_known_expectations(current)
         if moments != current:
-            steps.append(DerivedStep(Relation.EQ, moments, "moments", f"moments of the {_law_rule(current)} law"))
+            cited = "; ".join(f"{t.name}: {t.citation}" for t in tabulated_used(current))
+            note = f"moments of the {_law_rule(current)} law" + (f"; {cited}" if cited else "")
+            steps.append(DerivedStep(Relation.EQ, moments, "moments", note))
             current = moments
     if not _has_functional(current):
         final = tidy(current)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..notation.distributions import Distribution, Laplace, MultivariateNormal
+from ..notation.expectations import Tabulated, tabulated_expectation
 from ..notation.functionals import Expectation, LogDensity, bound_symbols
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "apply_linearity",
     "known_expectation",
     "substitute_known_expectations",
+    "tabulated_used",
     "integrals_as_expectations",
 ]
 
@@ -119,14 +121,20 @@ def apply_linearity(expr: sp.Expr) -> sp.Expr:
 
 def known_expectation(g: sp.Expr, var: sp.Symbol, dist: Distribution) -> sp.Expr | None:
     """E[g(var)] under ``dist`` when it is a moment, a finite sum, or a tabulated atom."""
-    if dist.is_discrete:
+    if dist.is_discrete and dist.finite_support:
         return sp.Add(*[prob * g.subs(var, value) for value, prob in dist.outcomes()])
     if isinstance(dist, MultivariateNormal):
         return _gaussian_vector_moment(g, bound_symbols(var), dist)
-    if g == var:
-        return dist.moment(1)
-    if g.is_Pow and g.base == var and g.exp.is_Integer and g.exp > 0:
-        return dist.moment(int(g.exp))
+    try:
+        if g == var:
+            return dist.moment(1)
+        if g.is_Pow and g.base == var and g.exp.is_Integer and g.exp > 0:
+            return dist.moment(int(g.exp))
+    except NotImplementedError:
+        pass
+    found = tabulated_expectation(g, var, dist) if isinstance(var, sp.Symbol) else None
+    if found is not None:
+        return found[0]
     if isinstance(dist, Laplace):
         mu, b = dist.args
         if g in (sp.Abs(var - mu), sp.Abs(mu - var)):
@@ -166,6 +174,19 @@ def _gaussian_vector_moment(g: sp.Expr, coords: tuple[sp.Symbol, ...], dist: Mul
             i, j = used
             total += coeff * (cov[i, j] + mu[i] * mu[j])
     return total
+
+
+def tabulated_used(expr: sp.Expr) -> list[Tabulated]:
+    """The tabulated results that evaluating the expectations in ``expr`` relies on (for a step's note)."""
+    used: list[Tabulated] = []
+    for e in expr.atoms(Expectation):
+        if len(e.bound) != 1 or (e.dist.is_discrete and e.dist.finite_support):
+            continue
+        for _, g in split_linear(e.integrand, e.var):
+            found = tabulated_expectation(g, e.var, e.dist) if g != 1 else None
+            if found is not None and found[1] not in used:
+                used.append(found[1])
+    return used
 
 
 def substitute_known_expectations(expr: sp.Expr) -> sp.Expr:

@@ -46,8 +46,16 @@ class Distribution(sp.Basic):
     """Base class.  Subclasses define ``param_names`` and the density pieces."""
 
     param_names: ClassVar[tuple[str, ...]] = ()
+    # Each parameter's domain for the notation's parsers and for generic instances:
+    # "real", "positive", "probability" (0 < p < 1) or "dimension" (a positive integer).
+    # None where the parameters are not scalars (Categorical's list, vectors, matrices).
+    param_roles: ClassVar[tuple[str, ...] | None] = None
+    # LaTeX spellings, as "font:Name" ("mathrm:Gamma") or a bare word; the LaTeX reader maps them here.
+    latex_names: ClassVar[tuple[str, ...]] = ()
     latex_name: ClassVar[str] = ""
     is_discrete: ClassVar[bool] = False
+    # A discrete law whose outcomes() is a finite list (Poisson and Geometric are not).
+    finite_support: ClassVar[bool] = True
     # How many coordinates; 1 for univariate laws.
     dim: sp.Expr = sp.Integer(1)
 
@@ -95,6 +103,21 @@ class Distribution(sp.Basic):
     def moment(self, k: int) -> sp.Expr:
         """E[x**k]; subclasses supply the ones the engine needs."""
         raise NotImplementedError(f"{type(self).__name__} has no moment {k}")
+
+    def mean_value(self) -> sp.Expr:
+        """E X (+oo, or NaN for Cauchy, where the law has none).  (``mean`` is a parameter of some laws.)"""
+        return self.moment(1)
+
+    def variance_value(self) -> sp.Expr:
+        """Var X = E X^2 - (E X)^2 unless a subclass knows a tidier form."""
+        return sp.expand(self.moment(2) - self.moment(1) ** 2)
+
+    def sample(self, values: dict, size: int, rng) -> object:
+        """``size`` draws (a NumPy array) at parameter values ``values`` (symbol -> float), for simulations.
+
+        Subclasses map their parameterisation onto NumPy's generators explicitly.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no sampler")
 
     def _latex(self, printer) -> str:
         inner = ", ".join(printer._print(a) for a in self.args)

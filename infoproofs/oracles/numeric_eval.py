@@ -252,6 +252,8 @@ _FUNCTIONS: dict[type, Callable] = {
     sp.atan: mp.atan, sp.sinh: mp.sinh, sp.cosh: mp.cosh, sp.erf: mp.erf, sp.gamma: mp.gamma,
     sp.loggamma: mp.loggamma, sp.Abs: abs, sp.sign: mp.sign, sp.factorial: mp.factorial,
     sp.polygamma: mp.polygamma, sp.digamma: mp.digamma, sp.erfc: mp.erfc, sp.asinh: mp.asinh,
+    # the families' closed forms: Bessel I_nu (von Mises), the Beta function, zeta, harmonic numbers
+    sp.besseli: mp.besseli, sp.beta: mp.beta, sp.zeta: mp.zeta, sp.harmonic: mp.harmonic,
 }
 
 

@@ -44,7 +44,7 @@ from .numeric_eval import (
 )
 
 __all__ = [
-    "expect", "hermite_rule", "laguerre_rule", "rule_sum", "tracked_quad", "gaussian_expectation_2d",
+    "expect", "law_quadrature", "LAW_QUADRATURE", "hermite_rule", "laguerre_rule", "rule_sum", "tracked_quad", "gaussian_expectation_2d",
     "integrand_kinks", "law_kinks",
 ]
 
@@ -301,6 +301,21 @@ def _breakpoints(dist: Distribution, env: Env) -> list:
     raise NotEvaluable(f"no quadrature support for {type(dist).__name__}")
 
 
+# family -> fn(dist, f, env, kinks) computing E f(X); filled by ``law_quadrature`` (the families'
+# own schemes live in ``quadrature_families`` and ``series``; the laws above are handled inline).
+LAW_QUADRATURE: dict[type, Callable[[Distribution, Integrand, Env, list], mp.mpf]] = {}
+
+
+def law_quadrature(family: type):
+    """Register the expectation scheme of a family (quantile transform, tail split, series, ...)."""
+
+    def wrap(fn):
+        LAW_QUADRATURE[family] = fn
+        return fn
+
+    return wrap
+
+
 def expect(
     dist: Distribution, f: Integrand, env: Env, kinks: list[mp.mpf] | tuple = (), frozen: Frozen | None = None
 ) -> mp.mpf:
@@ -310,6 +325,10 @@ def expect(
     kinks that contains x (its absolute values frozen with their signs at x):
     it lets the pieces of Laplace and exponential laws go by Gauss-Laguerre.
     """
+    for cls in type(dist).__mro__:
+        scheme = LAW_QUADRATURE.get(cls)
+        if scheme is not None:
+            return scheme(dist, f, env, list(kinks))
     if isinstance(dist, Normal):
         mean = parameter(dist.mean, env)
         variance = parameter(dist.variance, env)

@@ -162,7 +162,9 @@ def _refutation(lhs: sp.Expr, rhs: sp.Expr, rel: Relation, ctx: RuleContext) -> 
     if rel is Relation.EQ:
         equalities = any(isinstance(a, sp.Equality) for a in ctx.assumptions)
         for form in forms:
-            if form.is_number and form.is_zero is False and not form.has(sp.nan, sp.zoo):
+            # an infinite residual (one side +oo, as KL between laws with non-nested supports) shows
+            # nothing: the other side may be infinite too, which the arithmetic cannot see
+            if form.is_number and form.is_zero is False and form.is_finite and not form.has(sp.nan, sp.zoo):
                 return f"the residual lhs - rhs reduces to the non-zero constant {form}"
             if not equalities and _nonzero_polynomial(form):
                 return (

@@ -33,6 +33,7 @@ from ..notation import (
     RandomVariable,
     Uniform,
 )
+from ..notation.distributions import DISTRIBUTIONS
 from ..notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain, declare
 from ..notation.random_variables import random_variables_in
 
@@ -56,11 +57,18 @@ LAWS = {
     "Cat": (Categorical, None),
 }
 
+# every other registered family, under its registered names, with the roles it declares
+for _name, _cls in DISTRIBUTIONS.items():
+    if _name not in LAWS and _cls.param_roles is not None:
+        LAWS[_name] = (_cls, _cls.param_roles)
+
 _RANK = {"real": 0, "positive": 1, "probability": 2, "dimension": 3}
 _ROLE_NAMES = {
     "N": "mean, variance", "Normal": "mean, variance", "Laplace": "location, scale", "Uniform": "low, high",
     "Exponential": "rate", "Exp": "rate", "Bernoulli": "p", "Bern": "p",
 }
+for _name, (_cls, _) in LAWS.items():
+    _ROLE_NAMES.setdefault(_name, ", ".join(_cls.param_names))
 _DOMAINS: dict[str, Domain] = {"real": REAL, "positive": POSITIVE, "probability": PROBABILITY, "dimension": DIMENSION}
 
 

@@ -197,6 +197,10 @@ def _normal_form(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Basic, sp.Expr]]:
 
 def equivalent(lhs: sp.Expr, rhs: sp.Expr) -> bool:
     """lhs == rhs by linearity of expectation and algebra on integrands and the rest."""
+    infinite = (sp.oo, -sp.oo, sp.zoo, sp.nan)
+    if lhs in infinite or rhs in infinite:
+        # oo - oo is undefined, not 0: two sides are equal here only as the same signed infinity
+        return lhs == rhs and lhs in (sp.oo, -sp.oo)
     rest_l, groups_l = _normal_form(lhs)
     rest_r, groups_r = _normal_form(rhs)
     for law in set(groups_l) | set(groups_r):
