@@ -11,6 +11,9 @@ from .derivation import Derivation, DerivationError, Relation  # noqa: E402
 from .engine import closed_form, derive  # noqa: E402
 from .notation import *  # noqa: E402,F401,F403
 from .notation import __all__ as _notation_all  # noqa: E402
+from .render.notebook import install as _install_display  # noqa: E402
 from .rules.tools import LogGap  # noqa: E402
+
+_install_display()  # Derivation.check() and Jupyter display (the heavy parts load on first use)
 
 __all__ = ["__version__", "Derivation", "DerivationError", "Relation", "closed_form", "derive", "LogGap", *_notation_all]

@@ -112,6 +112,19 @@ class DerivationResult:
     def internal_errors(self) -> int:
         return sum(1 for s in self.steps if s.internal_error)
 
+    def _repr_html_(self) -> str | None:
+        """In a notebook: the HTML report's section for this derivation (installed by ``render.notebook``)."""
+        from .derivation import HOOKS
+
+        shown = HOOKS.get("result_html")
+        return shown(self) if shown else None
+
+    def _repr_latex_(self) -> str | None:
+        from .derivation import HOOKS
+
+        shown = HOOKS.get("result_latex")
+        return shown(self) if shown else None
+
 
 def _intervals(derivation: Derivation) -> dict:
     return {s: (d.lo, d.hi) for s, d in derivation.domains.items()}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -118,6 +118,11 @@ class Step:
     note: str = ""
     where: str = ""
     index: int = 0
+
+
+# Checking and display live in higher layers (``check``, ``render``), which install themselves here
+# when ``infoproofs`` is imported, so this module never imports them: one direction of imports.
+HOOKS: dict[str, Callable[..., Any]] = {}
 
 
 class Derivation:
@@ -251,6 +256,21 @@ class Derivation:
                     seen.add(sym)
                     missing.append((sym, where))
         return missing
+
+    def check(self, **options: Any) -> Any:
+        """Check every step (``CheckOptions`` fields as keywords: ``examples=20``, ``use_cache=False``).
+
+        Returns the ``DerivationResult``; in a notebook it displays with the report's badges.
+        """
+        return HOOKS["check"](self, **options)
+
+    def _repr_html_(self) -> str | None:
+        shown = HOOKS.get("derivation_html")
+        return shown(self) if shown else None
+
+    def _repr_latex_(self) -> str | None:
+        shown = HOOKS.get("derivation_latex")
+        return shown(self) if shown else None
 
     def __repr__(self) -> str:
         return f"Derivation({self.name!r}, {len(self.steps)} steps: {self.conclusion})"

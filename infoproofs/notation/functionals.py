@@ -45,11 +45,20 @@ def _latex_target(printer, target) -> str:
     return printer._print(target)
 
 
+# Display hooks installed by the rendering layer (``render.notebook``): this layer never imports it.
+DISPLAY_HOOKS: dict = {}
+
+
 class Functional(sp.Expr):
     """Base for unevaluated functionals; real-valued by construction."""
 
     is_commutative = True
     is_real = True
+
+    def _repr_html_(self) -> str | None:
+        """In a notebook: the functional as MathML, as in the HTML report (SymPy gives ``_repr_latex_``)."""
+        shown = DISPLAY_HOOKS.get("html")
+        return shown(self) if shown else None
     symbol_latex = ""
 
     def doit(self, **hints):

@@ -8,6 +8,8 @@ their long cells instead of squeezing every column.
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -47,37 +49,56 @@ def step_summary(s: StepResult) -> str:
     return "; ".join(part for part in (method, evidence) if part)
 
 
-def derivation_table(result: DerivationResult, failed_only: bool = False) -> Table | None:
-    """The steps of one derivation (only those not proved, or mis-cited, with ``failed_only``)."""
+# Below this width the table is compact: no seconds column, a shorter rule column and short evidence,
+# so that a step stays on one or two lines in an 80-column terminal instead of three or four.
+NARROW = 100
+
+
+def compact(how: str) -> str:
+    """The evidence phrase in fewer words: "by the cited rule; 5 pts, 22 of 40 digits agreed" -> "rule; 5 pts, 22/40 dig"."""
+    how = how.replace("by the cited rule", "rule")
+    return re.sub(r"(\d+) pts, (\d+) of (\d+) digits agreed", r"\1 pts, \2/\3 dig", how)
+
+
+def derivation_table(result: DerivationResult, failed_only: bool = False, width: int | None = None) -> Table | None:
+    """The steps of one derivation (only those not proved, or mis-cited, with ``failed_only``).
+
+    ``width`` is the terminal's; below ``NARROW`` columns the table is compact.
+    """
     d = result.derivation
     steps = [s for s in result.steps if not failed_only or s.verdict != "proved" or s.mismatched]
     if failed_only and not steps:
         return None
+    narrow = width is not None and width < NARROW
     verdict = result.verdict
     flag = " [yellow](rule mismatch)[/]" if result.mismatches else ""
+    title = d.title if not narrow or len(d.title) <= width - 30 else d.title[: max(width - 31, 10)] + "\u2026"
     table = Table(
-        title=f"[bold]{escape(d.name)}[/bold]: {escape(d.title)}  [{COLOURS[verdict]}]{verdict}[/]{flag}",
+        title=f"[bold]{escape(d.name)}[/bold]: {escape(title)}  [{COLOURS[verdict]}]{verdict}[/]{flag}",
         caption=escape(d.source),
         show_lines=False,
         expand=False,
     )
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("rel", no_wrap=True)
-    table.add_column("rule", overflow="fold", max_width=28)
+    table.add_column("rule", overflow="fold", max_width=26 if narrow else 28)
     table.add_column("verdict", no_wrap=True)
     table.add_column("how", overflow="fold", ratio=1)
-    table.add_column("s", justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("s", justify="right", no_wrap=True)
     for s in steps:
         how = step_summary(s)
+        if narrow:
+            how = compact(how)
         if s.cached:
             how += " (cached)"
         shown = s.verdict.upper() if s.internal_error else s.verdict
         if s.mismatched:
             shown += " !"
-        table.add_row(
-            str(s.index), s.relation, escape(s.rule), f"[{COLOURS[s.verdict]}]{shown}[/]", escape(how),
-            f"{s.seconds:.2f}",
-        )
+        row = [str(s.index), s.relation, escape(s.rule), f"[{COLOURS[s.verdict]}]{shown}[/]", escape(how)]
+        if not narrow:
+            row.append(f"{s.seconds:.2f}")
+        table.add_row(*row)
     return table
 
 
