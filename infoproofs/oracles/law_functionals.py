@@ -11,6 +11,7 @@ distinct coordinate once.  Nothing here uses a closed form the engine derived.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import mpmath as mp
 import sympy as sp
@@ -158,13 +159,35 @@ def _log_gap(e: LogGap, env: Env) -> mp.mpf:
     return value
 
 
-def _support_bounds(dist: Distribution, env: Env) -> tuple[mp.mpf, mp.mpf] | set | None:
-    """The support at this point: an interval (lo, hi), a set of outcomes, or None if unknown."""
+@dataclass(frozen=True)
+class Counts:
+    """The integers lo, lo + 1, ..., hi (hi may be +inf): a count law's support at a point.
+
+    Not a tuple, so that callers reading (lo, hi) intervals (``_log_density_value``) skip it.
+    """
+
+    lo: mp.mpf
+    hi: mp.mpf
+
+
+def _count_bounds(support, env):
+    """The integers lo..hi of a count law's support, or None if it is no such set."""
+    if support == sp.S.Naturals0:
+        return Counts(mp.mpf(0), mp.inf)
+    if isinstance(support, sp.Range) and support.step == 1:
+        lo = numeric_value(support.inf, env)
+        hi = mp.inf if support.sup is sp.S.Infinity else numeric_value(support.sup, env)
+        return Counts(lo, hi)
+    return None
+
+
+def _support_bounds(dist, env):
+    """The support at this point: an interval (lo, hi), a set of outcomes, Counts(lo, hi), or None."""
     if dist.is_discrete:
         try:
             return {numeric_value(value, env) for value, prob in dist.outcomes() if numeric_value(prob, env) > 0}
         except NotImplementedError:
-            return None
+            return _count_bounds(dist.support(), env)
     support = dist.support()
     if support == sp.S.Reals:
         return (-mp.inf, mp.inf)
@@ -175,17 +198,33 @@ def _support_bounds(dist: Distribution, env: Env) -> tuple[mp.mpf, mp.mpf] | set
     return None
 
 
-def _require_nested_supports(p: Distribution, q: Distribution, env: Env, what: str) -> None:
+def _nested_counts(mine, theirs):
+    """Is a set of outcomes or a run of integers inside another?  None where the kinds do not compare."""
+    counts_mine, counts_theirs = isinstance(mine, Counts), isinstance(theirs, Counts)
+    if counts_mine and counts_theirs:
+        return mine.lo >= theirs.lo and mine.hi <= theirs.hi
+    if isinstance(mine, set) and counts_theirs:
+        return all(v == int(v) and theirs.lo <= v <= theirs.hi for v in mine)
+    if counts_mine and isinstance(theirs, set):
+        if not mp.isfinite(mine.hi) or mine.hi - mine.lo + 1 > len(theirs):
+            return False
+        return all(mp.mpf(v) in theirs for v in range(int(mine.lo), int(mine.hi) + 1))
+    return None
+
+
+def _require_nested_supports(p, q, env, what):
     """KL(p || q) and H(p, q) are +oo where p puts mass outside q's support: no finite value to compare."""
     mine, theirs = _support_bounds(p, env), _support_bounds(q, env)
     if mine is None or theirs is None:
         return
-    if isinstance(mine, set) and isinstance(theirs, set):
-        nested = mine <= theirs
-    elif isinstance(mine, tuple) and isinstance(theirs, tuple):
-        nested = mine[0] >= theirs[0] and mine[1] <= theirs[1]
-    else:
-        return
+    nested = _nested_counts(mine, theirs) if p.is_discrete and q.is_discrete else None
+    if nested is None:
+        if isinstance(mine, set) and isinstance(theirs, set):
+            nested = mine <= theirs
+        elif isinstance(mine, tuple) and isinstance(theirs, tuple):
+            nested = mine[0] >= theirs[0] and mine[1] <= theirs[1]
+        else:
+            return
     if not nested:
         raise Singular(f"{what} is +oo here: the first law puts mass outside the second's support", True)
 

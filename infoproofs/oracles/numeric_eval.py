@@ -283,7 +283,7 @@ _PROPAGATE: dict[type, Callable[[mp.mpf, float, mp.mpf], float]] = {
     sp.erfc: lambda u, eu, v: eu + 1,
     sp.Abs: lambda u, eu, v: eu,
     sp.gamma: lambda u, eu, v: lg(v) + eu + _grow(u),
-    sp.factorial: lambda u, eu, v: lg(v) + eu + _grow(u),
+    sp.factorial: lambda u, eu, v: lg(v) + eu + _grow(u + 1),  # factorial(u) = Gamma(u + 1)
     sp.loggamma: lambda u, eu, v: eu + _grow(u),
     sp.digamma: lambda u, eu, v: eu + 2 * _grow(u) + 2,
 }
@@ -636,29 +636,180 @@ def truth(cond: sp.Basic, env: Env) -> bool:
 
 
 MAX_TERMS = 10_000
+# An infinite series is summed term by term up to this many terms; one that has not settled into a
+# geometric decay below the working precision by then is beyond this evaluator (OutsideDomain).
+MAX_SERIES_TERMS = 5_000
+_RATIO_WINDOW = 8  # consecutive term ratios that must all be below 1 before the tail is bounded
+_EARLY = 200  # from this many terms on, a series whose ratios do not fall and cannot make it is abandoned
+_PROBES = (2, 8, 64, 1024)  # far terms (at these multiples of the terms summed) that must be smaller still
 
 
 def _finite_sum(expr: sp.Sum, env: Env) -> mp.mpf:
-    body = expr.function
-    limits = list(expr.limits)
-    if len(limits) != 1:
-        inner = sp.Sum(body, *limits[1:])
-        limits = limits[:1]
-        body = inner
-    var, lo, hi = limits[0]
+    """A SymPy ``Sum`` at a point: finite ranges term by term, infinite ones as a series with a tail bound.
+
+    A multiple sum is evaluated as nested sums: SymPy lists the innermost
+    limit first (its bounds may depend on the later variables), so the last
+    limit is the outer loop.  Finite limits follow SymPy's (Karr's)
+    convention: Sum over (k, a, b) with b < a is minus the sum over
+    (k, b + 1, a - 1), so that telescoping identities hold at every point.
+    """
+    var, lo, hi, run = _summand(expr)
     if lo.is_infinite or hi.is_infinite:
-        raise NotEvaluable("infinite sums are not evaluated numerically")
+        return _infinite_sum(run, var, lo, hi, env)
     lo_v, hi_v = numeric_value(lo, env), numeric_value(hi, env)
     if lo_v != int(lo_v) or hi_v != int(hi_v):
         raise NotEvaluable("sum bounds are not integers")
-    if hi_v - lo_v >= MAX_TERMS:
-        raise OutsideDomain(f"a sum of {int(hi_v - lo_v) + 1} terms is beyond the {MAX_TERMS} summed term by term")
+    lo_i, hi_i = int(lo_v), int(hi_v)
+    sign = 1
+    if hi_i < lo_i:
+        lo_i, hi_i, sign = hi_i + 1, lo_i - 1, -1
+    if hi_i - lo_i >= MAX_TERMS:
+        raise OutsideDomain(f"a sum of {hi_i - lo_i + 1} terms is beyond the {MAX_TERMS} summed term by term")
     values, errors, sure = [], [], []
-    run = compiled(body)
     inner = dict(env)
-    for k in range(int(lo_v), int(hi_v) + 1):
+    for k in range(lo_i, hi_i + 1):
         inner[var] = mp.mpf(k)
         values.append(run(inner))
         errors.append(_E[0])
         sure.append(_SURE[0])
-    return _sum(values, errors, sure)
+    total = _sum(values, errors, sure)
+    return total if sign > 0 else -total
+
+
+@functools.lru_cache(maxsize=2_000)
+def _summand(expr: sp.Sum) -> tuple[sp.Symbol, sp.Expr, sp.Expr, Compiled]:
+    """The outer limit (var, lo, hi) and the compiled summand (the inner sums, if any), prepared once per Sum."""
+    body = expr.function
+    limits = list(expr.limits)
+    if len(limits) != 1:
+        body = sp.Sum(body, *limits[:-1])
+    var, lo, hi = limits[-1]
+    return var, lo, hi, compiled(_through_gamma(body))
+
+
+def _through_gamma(body: sp.Expr) -> sp.Expr:
+    """A summand's binomial coefficients and factorials as Gamma functions: C(a, b) = G(a+1) / (G(b+1) G(a-b+1)).
+
+    Why: SymPy's algebra folds a Binomial law's mass into ``binomial``, which
+    this evaluator does not read, and a factorial's error propagation bounds
+    the digamma at its argument u rather than at u + 1, so (n - k)! at k = n,
+    where u = 0 carries a rounding-size error, would report a huge error.
+    Inside a sum over 0 <= b <= a the forms are the same number; a term
+    outside that range raises (a Gamma pole) rather than being given a value.
+    """
+    if body.has(sp.binomial):
+        body = body.replace(sp.binomial, lambda a, b: sp.gamma(a + 1) / (sp.gamma(b + 1) * sp.gamma(a - b + 1)))
+    if body.has(sp.factorial):
+        body = body.replace(sp.factorial, lambda u: sp.gamma(u + 1))
+    return body
+
+
+def _infinite_sum(run: Compiled, var: sp.Symbol, lo: sp.Expr, hi: sp.Expr, env: Env) -> mp.mpf:
+    """sum_{k=lo}^{hi} body(k) with an infinite limit: one series per infinite direction, 0 upwards and -1 down."""
+    if lo is sp.S.Infinity or hi is sp.S.NegativeInfinity:
+        raise NotEvaluable("a sum that starts at +oo or ends at -oo")
+    halves = []
+    if lo is sp.S.NegativeInfinity and hi is sp.S.Infinity:
+        halves = [(0, 1), (-1, -1)]
+    elif hi is sp.S.Infinity:
+        halves = [(_integer_limit(lo, env), 1)]
+    else:
+        halves = [(_integer_limit(hi, env), -1)]
+    values, errors, sure = [], [], []
+    for start, step in halves:
+        values.append(_series(run, var, start, step, env))
+        errors.append(_E[0])
+        sure.append(_SURE[0])
+    return _sum(values, errors, sure) if len(values) > 1 else values[0]
+
+
+def _integer_limit(limit: sp.Expr, env: Env) -> int:
+    value = numeric_value(limit, env)
+    if value != int(value):
+        raise NotEvaluable("sum bounds are not integers")
+    return int(value)
+
+
+def _series(run: Compiled, var: sp.Symbol, start: int, step: int, env: Env) -> mp.mpf:
+    """sum_{j >= 0} t(start + j step) term by term, stopped only once the terms shrink geometrically.
+
+    Why this stop is safe: after the last term t_K the series is cut only when
+    the last ``_RATIO_WINDOW`` ratios |t_{k+1} / t_k| are all at most rho < 1;
+    the ratio assumed for the rest is rho' = (1 + rho) / 2, halfway to 1, so
+    that ratios still creeping up towards their limit (x^k / k) are covered,
+    and the tail left out, at most |t_K| rho' / (1 - rho'), must be below the
+    working precision of the sum and is counted in the error.  Terms far
+    beyond (``_PROBES`` times as far out) are then evaluated and must be
+    smaller than t_K, which catches a late bump.  A series that never settles
+    (sum 1/k^2, ratios tending to 1; a divergent one) within
+    ``MAX_SERIES_TERMS`` terms raises ``OutsideDomain``: the point is skipped,
+    never given a truncated value.
+    """
+    values, errors, sure = [], [], []
+    ratios: list[mp.mpf] = []
+    inner = dict(env)
+    previous = None
+    magnitude = mp.mpf(0)  # sum of |t_k| so far (a running sum, rounded up well within the target)
+    target = mp.ldexp(mp.mpf(1), -(mp.mp.prec + 8))
+    for j in range(MAX_SERIES_TERMS):
+        k = start + j * step
+        inner[var] = mp.mpf(k)
+        value = run(inner)
+        if isinstance(value, mp.mpc) or not mp.isfinite(value):
+            raise OutsideDomain("a term of the series is not a finite real number")
+        values.append(value)
+        errors.append(_E[0])
+        sure.append(_SURE[0])
+        size = abs(value)
+        magnitude += size
+        if previous is not None:
+            ratios.append(mp.mpf(0) if size == 0 else (mp.inf if previous == 0 else size / previous))
+        previous = size
+        if len(ratios) < _RATIO_WINDOW:
+            continue
+        window = ratios[-_RATIO_WINDOW:]
+        rho = max(window)
+        if j >= _EARLY and _hopeless(window, size, target * magnitude, MAX_SERIES_TERMS - j):
+            break
+        if rho >= 1:
+            continue
+        wide = (1 + rho) / 2
+        if wide >= 1:
+            continue
+        tail = size * wide / (1 - wide)
+        if tail <= target * magnitude or magnitude == 0:
+            _check_far_terms(run, inner, var, start, step, j, size)
+            total = _sum(values, errors, sure)
+            _E[0] = max(_E[0], lg(tail) + 1 if tail else NEG_INF, rounding(magnitude) + 3)
+            return total
+    raise OutsideDomain(f"the series does not shrink geometrically to the working precision within "
+                        f"{MAX_SERIES_TERMS} terms")
+
+
+def _hopeless(window: list[mp.mpf], size: mp.mpf, goal: mp.mpf, left: int) -> bool:
+    """Ratios that do not fall (sum 1/k^s, sum 2^k) and would need more terms than are left: give up now.
+
+    Only then: falling ratios (a Poisson series past its mode) shrink faster
+    than the current ratio says, so no prediction is made for them.
+    """
+    if any(later < earlier for earlier, later in zip(window, window[1:])):
+        return False
+    rho = window[-1]
+    if rho >= 1:
+        return True
+    if size <= goal or rho == 0:
+        return False
+    return mp.log(goal / size) / mp.log(rho) > left
+
+
+def _check_far_terms(run: Compiled, inner: Env, var: sp.Symbol, start: int, step: int, last: int,
+                     size: mp.mpf) -> None:
+    """Terms far past the cut must be no larger than the last one summed, or the tail bound is not trusted."""
+    for factor in _PROBES:
+        inner[var] = mp.mpf(start + (last + 1) * factor * step)
+        try:
+            far = run(inner)
+        except (NotEvaluable, Singular, ArithmeticError, ValueError) as why:
+            raise OutsideDomain(f"a far term of the series cannot be evaluated ({why})") from None
+        if isinstance(far, mp.mpc) or not mp.isfinite(far) or abs(far) > size:
+            raise OutsideDomain("a term far past the cut is larger than the last term summed")
