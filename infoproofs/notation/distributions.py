@@ -42,6 +42,28 @@ def _registered(*names: str):
     return wrap
 
 
+def interval_within(mine: sp.Set, theirs: sp.Set) -> bool | None:
+    """Is the interval ``mine`` inside ``theirs``, decided from the signs of the endpoints' differences?
+
+    SymPy's Interval-in-Interval test never answers True for symbolic ends
+    ([c, c + w] in [0, oo) for positive c, w is None), so the ends are compared
+    directly: inside when start2 <= start1 and end1 <= end2 are known, outside
+    when either is known false, None otherwise.  Open or closed ends do not
+    matter to a continuous law (a point has no mass).
+    """
+    if not (isinstance(mine, sp.Interval) and isinstance(theirs, sp.Interval)):
+        return None
+    below = sp.S.true if theirs.start is sp.S.NegativeInfinity else (mine.start - theirs.start).is_nonnegative
+    above = sp.S.true if theirs.end is sp.S.Infinity else (theirs.end - mine.end).is_nonnegative
+    if mine.end is sp.S.Infinity and theirs.end is not sp.S.Infinity:
+        above = False
+    if below is False or above is False:
+        return False
+    if below and above:
+        return True
+    return None
+
+
 class Distribution(sp.Basic):
     """Base class.  Subclasses define ``param_names`` and the density pieces."""
 
@@ -98,6 +120,8 @@ class Distribution(sp.Basic):
             found = mine.is_subset(theirs)
         except (TypeError, ValueError, NotImplementedError):
             return None
+        if found is None:
+            found = interval_within(mine, theirs)
         return found
 
     def moment(self, k: int) -> sp.Expr:
