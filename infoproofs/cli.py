@@ -156,7 +156,7 @@ def _check(args: argparse.Namespace) -> int:
     summary = report(results, seconds)["summary"]
     if not args.quiet:
         for r in results:
-            table = derivation_table(r, failed_only=args.failed_only)
+            table = derivation_table(r, failed_only=args.failed_only, width=out.width)
             if table is not None:
                 out.print(table)
     out.print(summary_line(summary), soft_wrap=True)  # one line even in an 80-column pipe
@@ -416,6 +416,146 @@ def _verify(args: argparse.Namespace) -> int:
     if args.strict and (summary["unparsed"] or summary["unsupported"] or summary["unknown"]):
         return EXIT_FAILED
     return EXIT_OK
+
+
+# ---- report ------------------------------------------------------------------
+
+
+def _configure_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths", nargs="*",
+        help="derivation files, folders or catalog names, and .tex/.md/.txt documents (default: the catalog)",
+    )
+    p.add_argument("-o", "--output", required=True, action="append", metavar="FILE",
+                   help="the document to write; repeat for several formats from one check (-o r.html -o r.pdf)")
+    p.add_argument("--format", choices=("html", "md", "tex", "pdf"), default=None,
+                   help="html (self-contained, offline), md (GitHub), tex (pdflatex) or pdf; default: from -o's suffix")
+    p.add_argument("--confirm", action="append", default=[], metavar="FILE",
+                   help="embed an `infoproofs confirm` run: its --json record or its --plot PNG (repeatable)")
+    p.add_argument("--strict", action="store_true", help="exit 1 also when a step is unknown or mis-cited")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not write the step cache")
+    p.add_argument("--examples", type=int, default=None, help="numeric points per step (default 10-40)")
+    p.add_argument("-k", dest="select", action="append", metavar="NAME", help="only derivations whose name has NAME")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="derivations checked in parallel (default <= 4)")
+    p.add_argument("--log-base", choices=("e", "2", "10"), default="e", help=r"what a bare \log means in documents")
+
+
+@command("report", "check derivations or documents and write an HTML, Markdown, LaTeX or PDF report", _configure_report)
+def _report(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .check import CheckOptions
+    from .render.report_tex import PdfUnavailable
+    from .render.terminal import console, summary_line
+    from .reporting import ReportInputError, format_for, write_report
+
+    if args.examples is not None and args.examples < 1:
+        raise BadInput("--examples must be a positive integer")
+    jobs = args.jobs if args.jobs is not None else min(4, os.cpu_count() or 1)
+    if jobs < 1:
+        raise BadInput("--jobs must be a positive integer")
+    if args.format and len(args.output) > 1:
+        raise BadInput("--format applies to one -o; with several, each output's suffix gives its format")
+    for output in args.output:
+        if output == "-":
+            raise BadInput("-o -: a report is written to a file")
+        writable_output(output, "-o")
+    err = console(stderr=True)
+    try:
+        outputs = [(output, format_for(args.format, output)) for output in args.output]
+        if any(fmt == "pdf" for _, fmt in outputs):
+            import shutil
+
+            if shutil.which("pdflatex") is None:
+                raise PdfUnavailable("--format pdf needs pdflatex; install it (Debian/Ubuntu: apt-get install "
+                                     "texlive-latex-base texlive-latex-recommended), or write --format tex")
+        with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                      transient=True) as progress:
+            task = progress.add_task("checking", total=None)
+            summary, _ = write_report(
+                args.paths, outputs, confirm=args.confirm,
+                options=CheckOptions(use_cache=not args.no_cache, examples=args.examples), jobs=jobs,
+                select=args.select, log_base=args.log_base,
+                load=lambda paths: load_targets(paths, None, err), choose=select_derivations,
+                document_blocks=_document_blocks, progress=lambda n: progress.advance(task, n),
+            )
+    except (ReportInputError, PdfUnavailable) as exc:
+        raise BadInput(str(exc)) from None
+    except RuntimeError as exc:  # pdflatex failed on the generated document: our bug, said plainly
+        raise BadInput(f"could not build the PDF: {exc}") from None
+    err.print(summary_line(summary), soft_wrap=True)
+    for output, fmt in outputs:
+        err.print(f"wrote {output} ({fmt})")
+    if summary["refuted"] or summary["internal_errors"]:
+        return EXIT_FAILED
+    if args.strict and (summary["unknown"] or summary["citation_mismatches"] or summary.get("unparsed")
+                        or summary.get("unsupported")):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# ---- audit (torch / scipy, optional) --------------------------------------------
+
+
+def _configure_audit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("library", help="the library to audit: torch or scipy")
+    p.add_argument("--family", metavar="NAME", help="audit one infoproofs family (and the KL pairs it is part of)")
+    p.add_argument("--json", metavar="FILE", help="write the JSON report to FILE ('-' for stdout: then all else to stderr)")
+    p.add_argument("--examples", type=int, default=None, help="parameter draws per check (default 4)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: up to 2)")
+
+
+@command("audit", "compare torch's or scipy's entropies, KLs, densities and moments with infoproofs", _configure_audit)
+def _audit(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .audit import (
+        DEFAULT_EXAMPLES,
+        LIBRARIES,
+        LibraryMissing,
+        infoproofs_family,
+        make_adapter,
+        print_report,
+        run_audit,
+        to_json,
+    )
+    from .render.terminal import console
+
+    if args.library not in LIBRARIES:
+        raise BadInput(f"unknown library {args.library!r}; known: {', '.join(sorted(LIBRARIES))}")
+    examples = DEFAULT_EXAMPLES if args.examples is None else args.examples
+    if examples < 1:
+        raise BadInput("--examples must be a positive integer")
+    if args.jobs is not None and args.jobs < 1:
+        raise BadInput("--jobs must be a positive integer")
+    writable_output(args.json, "--json")
+    try:
+        adapter = make_adapter(args.library)
+    except LibraryMissing as exc:
+        raise BadInput(str(exc)) from None
+    if args.family is not None and args.family not in adapter.maps:
+        why = "is not an infoproofs family" if infoproofs_family(args.family) is None else (
+            f"has no counterpart in {args.library}")
+        raise BadInput(f"--family {args.family} {why}; audited families: {', '.join(sorted(adapter.maps))}")
+    out = console(stderr=args.json == "-")
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} checks"),
+                  TimeElapsedColumn(), console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task(f"auditing {args.library}", total=None)
+
+        def advance(n: int, total: int) -> None:
+            progress.update(task, total=total, advance=n)
+
+        report = run_audit(adapter, args.family, examples, progress=advance, jobs=args.jobs)
+    print_report(report, out)
+    if args.json:
+        write_json(to_json(report), args.json)
+    summary = report.summary()
+    if summary["internal_inconsistencies"]:
+        console(stderr=True).print(
+            f"[bold red]INTERNAL ERROR: infoproofs' closed form and its definition disagree on "
+            f"{summary['internal_inconsistencies']} value(s). This is a bug in infoproofs; please report it.[/]"
+        )
+    return EXIT_FAILED if summary["discrepancies"] or summary["internal_inconsistencies"] else EXIT_OK
 
 
 # ---- confirm (PyTorch, optional) -----------------------------------------------

@@ -14,6 +14,11 @@ CATALOG = ROOT / "derivations"
 # Tests never touch the user's cache.
 os.environ.setdefault("INFOPROOFS_CACHE", tempfile.mkdtemp(prefix="infoproofs-test-cache-"))
 
+# ... nor write hypothesis' files (its constants cache, even without a database) into the checkout.
+from hypothesis import configuration as _hypothesis_configuration  # noqa: E402
+
+_hypothesis_configuration.set_hypothesis_home_dir(Path(os.environ["INFOPROOFS_CACHE"]) / "hypothesis")
+
 
 @pytest.fixture(scope="session")
 def catalog():

@@ -187,6 +187,10 @@ def tidy(expr: sp.Expr) -> sp.Expr:
     symbolic = {coeff.as_coeff_Mul()[1] for coeff, _ in combinable}
     if len(symbolic) != 1 or not all(n.is_Rational for n in numbers):
         return _plain_tidy(expr)
+    if any(abs(n.p) > 10**6 or n.q > 10**6 for n in numbers):
+        # sum p log p with 8-digit decimal p: combining would raise numbers to huge rational powers (it does not
+        # finish); the expanded sum is already the textbook form
+        return e
     numeric = sp.Rational(0)
     for n in numbers:
         numeric = sp.Rational(sp.igcd(numeric.p * n.q, n.p * numeric.q), numeric.q * n.q)

@@ -431,6 +431,7 @@ class Uniform(ContinuousDistribution):
     """Uniform law on the interval [low, high] (needs low < high; derive adds that assumption)."""
 
     param_names = ("low", "high")
+    param_roles = ("real", "real")  # low < high is a constraint, not a role: templates hold for any real ends
     latex_name = r"\mathcal{U}"
 
     def constraints(self):
@@ -497,6 +498,10 @@ class Categorical(DiscreteDistribution):
 
     def support(self):
         return sp.FiniteSet(*range(1, len(self.probs) + 1))
+
+    def moment(self, k: int) -> sp.Expr:
+        """E X^k over the outcomes 1..K (torch labels them 0..K-1: the audit maps that)."""
+        return sp.Add(*[(j + 1) ** k * p for j, p in enumerate(self.probs)])
 
     def outcomes(self):
         return [(sp.Integer(k + 1), p) for k, p in enumerate(self.probs)]

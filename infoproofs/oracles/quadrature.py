@@ -246,7 +246,11 @@ def _exponential_side(g: Integrand, kinks: list[mp.mpf], frozen: Callable[[mp.mp
     last = edges[-1]
     tail = _laguerre_expectation(lambda v: g(last + v))
     if tail is None:
-        tail = tracked_quad(lambda v: g(last + v), [0, mp.inf], weight=lambda v: mp.exp(-v))
+        # no pair of Gauss-Laguerre orders agreed: the integrand has structure at another scale (e^{-400 u} from a
+        # Gumbel's log-density at a small scale under an Exponential of a large one).  tanh-sinh on [0, oo) in one
+        # piece can miss a feature that thin and still report a tiny error, so the range is split at every decade.
+        decades = [mp.mpf(10) ** k for k in range(-12, 3)]
+        tail = tracked_quad(lambda v: g(last + v), [0, *decades, mp.inf], weight=lambda v: mp.exp(-v))
     total.append(mp.exp(-last) * tail)
     return mp.fsum(total)
 
