@@ -39,10 +39,10 @@ def _split(paths: list[str]) -> tuple[list[str], list[str]]:
 
 
 def write_report(
-    paths: list[str], output: str, fmt: str, *, confirm: list[str], options, jobs: int, select: list[str] | None,
+    paths: list[str], outputs: list[tuple[str, str]], *, confirm: list[str], options, jobs: int, select: list[str] | None,
     log_base: str, load: Callable, choose: Callable, document_blocks: Callable, progress: Callable[[int], None],
 ) -> tuple[dict[str, int], float]:
-    """Check, render and write; returns (summary counts, seconds spent checking).
+    """Check once, render and write each (file, format) of ``outputs``; returns (summary counts, seconds checking).
 
     ``load``/``choose``/``document_blocks`` are the CLI's own loaders (catalog
     names, ``-k``, extraction of math blocks), so the report reads exactly what
@@ -73,7 +73,8 @@ def write_report(
     seconds = time.perf_counter() - started
     title = "infoproofs report: " + (", ".join(Path(p).name for p in paths) if paths else "the catalog")
     view = build_report(results, seconds, claims, confirm_views, title=title)
-    _WRITERS[fmt](view, results, Path(output))
+    for output, fmt in outputs:
+        _WRITERS[fmt](view, results, Path(output))
     return view.summary, seconds
 
 
