@@ -374,11 +374,25 @@ def test_expectation_without_meaning():
 
 def test_sum_and_product():
     chain = parse_chain(r"\sum_{j=1}^{d} \log j = \prod_{i=0}^n (1 + i) + \sum_{k=1}^{3} k^2")
-    j, i, k = (sp.Symbol(n, integer=True) for n in "jik")
+    # an index from a non-negative start is a non-negative integer (as the catalog writes its j and k)
+    j, i, k = (sp.Symbol(n, integer=True, nonnegative=True) for n in "jik")
     d, n = sym("d", DIMENSION), sym("n", DIMENSION)
     assert chain.sides[0] == sp.Sum(sp.log(j), (j, 1, d))
     assert chain.sides[1] == sp.Product(1 + i, (i, 0, n)) + sp.Sum(k**2, (k, 1, 3))
     assert chain.sides[1].doit().subs(n, 2) == 6 + 14
+    k = sp.Symbol("k", integer=True)
+    assert parse_chain(r"\sum_{k=-1}^{1} k^2 = 2").sides[0] == sp.Sum(k**2, (k, -1, 1))
+
+
+def test_factorials_and_binomials():
+    k, n = sym("k"), sym("n", DIMENSION)
+    chain = parse_chain(r"k! + (k + 1)! = {\binom{n}{k}} \log{\left(k! \right)}")
+    assert chain.sides == [sp.factorial(k) + sp.factorial(k + 1), sp.binomial(n, k) * sp.log(sp.factorial(k))]
+    assert parse_chain(r"k!^2 = 1").sides[0] == sp.factorial(k) ** 2
+    for text in [r"k!! = 1", r"\log! k = 1"]:
+        with pytest.raises(LatexUnsupported):
+            parse_chain(text)
+    assert parse_chain(r"a\!x = 0").sides[0] == sym("a") * sym("x")  # \! is still a thin negative space
 
 
 def test_indexed_names_in_a_sum_are_vector_entries():
@@ -420,6 +434,139 @@ def test_special_functions():
     assert parse_chain(r"\Gamma(x) = \psi(x)").sides == [sp.gamma(x), sp.digamma(x)]
     assert parse_chain(r"\gamma = 1").sides[0] == sym("gamma")
     assert parse_chain(r"\gamma = 1", [r"\gamma \text{ is Euler's constant}"]).sides[0] == sp.EulerGamma
+
+
+def test_log_gamma_and_polygamma_as_papers_and_sympy_write_them():
+    a, x = sym("a", POSITIVE), sym("x")
+    # \log\Gamma(a) ends at its parenthesis; for a > 0 it is SymPy's loggamma (the same number)
+    assert parse_chain(r"\log\Gamma(a) \psi(a) = 0", ["a > 0"]).sides[0] == sp.loggamma(a) * sp.digamma(a)
+    # where x may be negative, loggamma is another branch: the literal log(gamma(x)) is kept
+    assert parse_chain(r"\log\Gamma(x) = 0").sides[0] == sp.log(sp.gamma(x))
+    # \log(\Gamma(a)) is what SymPy prints for log(gamma(a)): kept literally
+    assert parse_chain(r"\log{\left(\Gamma\left(a\right) \right)} = 0", ["a > 0"]).sides[0] == sp.log(sp.gamma(a))
+    chain = parse_chain(r"\psi^{(1)}(a) + \Gamma^{2}(a) = \operatorname{polygamma}{\left(2,a \right)}", ["a > 0"])
+    assert chain.sides == [sp.polygamma(1, a) + sp.gamma(a) ** 2, sp.polygamma(2, a)]
+    chain = parse_chain(r"\operatorname{B}\left(a, x\right) = \operatorname{erf}{\left(x \right)} "
+                        r"+ \operatorname{loggamma}{\left(a \right)}", ["a > 0"])
+    assert chain.sides == [sp.beta(a, x), sp.erf(x) + sp.loggamma(a)]
+    assert parse_chain(r"\sigma^2(1 + x) = 0").sides[0] == sym("sigma", POSITIVE) ** 2 * (1 + x)  # still a product
+    # I_n(x) with a numeric order n and one argument: the modified Bessel function (I(X; Y) is information)
+    assert parse_chain(r"I_{1}(a) = I_0\left(a\right)", ["a > 0"]).sides == [sp.besseli(1, a), sp.besseli(0, a)]
+    with pytest.raises(LatexUnsupported, match="order"):
+        parse_chain(r"\psi^{(x)}(a) = 0")
+
+
+def test_log_gamma_of_an_expectation_variable_uses_the_law_support():
+    """x + 1 > 0 for x ~ Poisson and n - x + 1 > 0 for x ~ Binomial(n, p), only where x is the law's x."""
+    x = sp.Symbol("x", real=True)
+    law = r"\mathbb{E}_{x \sim \mathrm{Poisson}(\lambda)}"
+    assert parse_chain(law + r"\left[\log \Gamma(x + 1)\right] = 0").sides[0].args[0] == sp.loggamma(x + 1)
+    assert parse_chain(law + r"\left[\log \Gamma(x - 1)\right] = 0").sides[0].args[0] == sp.log(sp.gamma(x - 1))
+    inner = parse_chain(law + r"\left[\int_{-5}^{0} \log \Gamma(x + 1) \, dx\right] = 0").sides[0].args[0]
+    assert inner == sp.Integral(sp.log(sp.gamma(x + 1)), (x, -5, 0))  # the integral's x is not the law's
+    from infoproofs.notation.distributions import DISTRIBUTIONS
+
+    if "Binomial" in DISTRIBUTIONS:
+        n = parse_chain(r"\mathbb{E}_{x \sim \mathrm{Binomial}(n, p)}\left[\log \Gamma(n - x + 1)\right] = 0")
+        assert n.sides[0].args[0].func is sp.loggamma
+
+
+def test_what_infoproofs_latex_prints_reads_back_to_the_same_expression():
+    from infoproofs.render.latex import latex_expr
+
+    a, b, x = sym("a", POSITIVE), sym("b", POSITIVE), sym("x")
+    for expr in [sp.loggamma(a) * sp.digamma(b) + sp.polygamma(2, a) ** 2, sp.loggamma(a) ** 2 - x,
+                 sp.log(sp.gamma(x)), b * sp.polygamma(1, a), sp.beta(a, b) * sp.erf(x),
+                 a * sp.besseli(1, a) / sp.besseli(0, a) + sp.log(2 * sp.pi * sp.besseli(0, a))]:
+        assert parse_chain(latex_expr(expr) + " = 0", ["a > 0; b > 0"]).sides[0] == expr, latex_expr(expr)
+
+
+# ---- the families of the registry, by the spellings they declare --------------------------------------
+
+def _registered_laws():
+    from infoproofs.notation.distributions import DISTRIBUTIONS
+    from infoproofs.parse.latex import _spelling, _takeable
+
+    for cls in dict.fromkeys(DISTRIBUTIONS.values()):
+        if cls.param_roles is None:
+            continue
+        for spelling in (*cls.latex_names, _spelling(cls.latex_name)):
+            if _takeable(spelling):
+                yield cls, spelling
+
+
+def _written(spelling: str) -> str:
+    if ":" in spelling:
+        font, name = spelling.split(":")
+        return rf"\{font}{{{name}}}"
+    if "^" in spelling:
+        return "\\" + spelling
+    return spelling
+
+
+def test_every_family_that_declares_latex_names_is_read_by_each_of_them():
+    """From the registry, so that a family added in notation/laws_*.py is covered without editing this test."""
+    from infoproofs.parse.latex import _AMBIGUOUS_LAWS
+
+    seen = set()
+    for cls, spelling in _registered_laws():
+        if spelling in _AMBIGUOUS_LAWS:
+            continue
+        params = ", ".join(f"a_{k}" for k in range(len(cls.param_roles)))
+        entropy = "H" if cls.is_discrete else "h"
+        chain = parse_chain(rf"{entropy}({_written(spelling)}({params})) = 0")
+        law = chain.sides[0].args[0]
+        assert type(law) is cls, (spelling, law)
+        for k, role in enumerate(cls.param_roles):  # each parameter gets the domain its role names
+            assert chain.defaults[f"a_{k}"] == {"dimension": "positive integer"}.get(role, role), (spelling, role)
+        seen.add(cls)
+    assert {"Gamma", "Poisson"} <= {c.__name__ for c in seen}
+
+
+def test_the_gamma_function_is_never_the_gamma_law():
+    a, b = sym("a", POSITIVE), sym("b", POSITIVE)
+    from infoproofs.notation.laws_positive import Gamma
+
+    assert parse_chain(r"\Gamma(a) = \mathrm{\Gamma}(a)", ["a > 0"]).sides == [sp.gamma(a), sp.gamma(a)]
+    assert parse_chain(r"h(\mathrm{Gamma}(a, b)) = 0").sides[0] == DiffEntropy(Gamma(a, b))
+    for text in [r"\Gamma(a, b) = 1", r"\mathrm{Gamma}(a) = 1", r"h(\Gamma(a, b)) = 0"]:
+        with pytest.raises(LatexUnsupported):
+            parse_chain(text)
+
+
+def test_laws_in_every_position_kl_expectation_declaration_density():
+    from infoproofs.notation.laws_counts import Poisson
+    from infoproofs.notation.laws_positive import Gamma
+
+    lam, a, b = sym("lambda", POSITIVE), sym("a", POSITIVE), sym("b", POSITIVE)
+    x = sp.Symbol("x", real=True)
+    chain = parse_chain(r"D_{\mathrm{KL}}(\mathrm{Gamma}(a, b) \| \operatorname{Gam}(b, a)) "
+                        r"= \mathbb{E}_{x \sim \mathrm{Gamma}(a, b)}\left[\log \mathrm{Gamma}(a, b)(x)\right]")
+    assert chain.sides[0] == KL(Gamma(a, b), Gamma(b, a))
+    assert chain.sides[1] == E(LogDensity(Gamma(a, b), x), x, Gamma(a, b))
+    chain = parse_chain(r"\mathbb{E}[X] = \lambda", [r"X \sim \mathrm{Pois}(\lambda)"])
+    assert chain.sides[0].args[2] == Poisson(lam)
+    # a law's constraints become assumptions where the domains do not imply them
+    assert [str(c) for c in parse_chain(r"H(\mathrm{Poisson}(m)) = 0", [r"m \in \mathbb{R}"]).assumptions] == ["m > 0"]
+
+
+def test_a_spelling_two_families_claim_is_refused(monkeypatch):
+    import infoproofs.parse.latex as latex
+    from infoproofs.notation.laws_positive import Gamma
+
+    class Impostor(Gamma):
+        latex_names = ("mathrm:Gamma", "mathrm:Imp", "E", "B")  # E and B: reserved or a bare letter
+
+    monkeypatch.setitem(latex.DISTRIBUTIONS, "Impostor", Impostor)
+    monkeypatch.setitem(latex.LAWS, "Impostor", (Impostor, Impostor.param_roles))
+    aliases, refused = latex._law_aliases()
+    assert "mathrm:Gamma" in refused and "mathrm:Gamma" not in aliases
+    assert aliases["mathrm:Imp"] == "Impostor" and aliases["mathrm:Gam"] == "Gamma"
+    assert "E" not in aliases and "B" not in aliases
+    monkeypatch.setattr(latex, "_AMBIGUOUS_LAWS", refused)
+    monkeypatch.setattr(latex, "_LAW_ALIASES", aliases)
+    with pytest.raises(LatexUnsupported, match="names two laws"):
+        parse_chain(r"h(\mathrm{Gamma}(a, b)) = 0")
 
 
 @pytest.mark.parametrize("text", [r"f(x) = 1", r"g(\theta) = 0", r"\log p(x) = 0"])
@@ -515,6 +662,7 @@ TOKENS = [
     r"\text{by}", r"\sqrt", r"\int", "dx", "'", r"\cdot", "e", r"\exp", r"\mu", "I_d", r"\sim", "0.5", "KL",
     r"D_{KL}", "H", "h", "I", r"\mid", r"\foo", "1", r"\Gamma", "/", "*", ".", r"\in", r"\lg", r"\max", r"\det",
     r"\prod_{i=1}^n", r"\mathrm{Ber}", r"\overset{a}{=}", r"\left|", r"\right|", "\n", " ", "X", r"\psi",
+    r"\mathrm{Gamma}", r"\chi^2", r"\psi^{(1)}", r"\mathrm{Poisson}", r"\operatorname{B}",
 ]
 CLAIMS = [
     GAUSS_KL,
@@ -562,3 +710,63 @@ def test_fuzz_mutated_claims(claim, edits):
 @given(st.text(max_size=60))
 def test_fuzz_arbitrary_text(text):
     only_our_errors(text)
+
+
+# ---- explicit vectors and matrices, as infoproofs latex prints the multivariate laws --------------------
+
+def test_an_explicit_diagonal_normal():
+    m1, m2, v1, v2 = sym("m_1"), sym("m_2"), sym("v_1", POSITIVE), sym("v_2", POSITIVE)
+    chain = parse_chain(r"h\left(\mathcal{N}\left((m_{1}, m_{2})^\top, \operatorname{diag}(v_{1}, v_{2})\right)\right)"
+                        r" = 0")
+    assert chain.sides[0] == DiffEntropy(DiagNormal([m1, m2], [v1, v2]))
+    assert chain.defaults == {"m_1": "real", "m_2": "real", "v_1": "positive", "v_2": "positive"}
+    for text in [r"(a, b)^\top = 1", r"h(\mathcal{N}((a, b)^\top, \operatorname{diag}(v))) = 0",
+                 r"h(\mathcal{N}((a, b)^\top, \sigma^2)) = 0"]:
+        with pytest.raises(LatexUnsupported):
+            parse_chain(text)
+
+
+def test_a_full_covariance_normal_in_smallmatrix_with_a_point_and_a_tuple_expectation():
+    from infoproofs import MultivariateNormal
+
+    a, b, c, m1, m2 = sym("a", POSITIVE), sym("b", POSITIVE), sym("c"), sym("m_1"), sym("m_2")
+    x1, x2 = sp.Symbol("x_1", real=True), sp.Symbol("x_2", real=True)
+    law = r"\mathcal{N}\left(\left(\begin{smallmatrix}m_{1} \\ m_{2}\end{smallmatrix}\right), " \
+          r"\left(\begin{smallmatrix}a & c \\ c & b\end{smallmatrix}\right)\right)"
+    chain = parse_chain(rf"h\left({law}\right) = - \mathbb{{E}}_{{\left( x_{{1}}, \  x_{{2}}\right) \sim {law}}}"
+                        rf"\Bigl[ \log {law}\!\left(\left( x_{{1}}, \  x_{{2}}\right)\right) \Bigr]",
+                        [r"a > 0; c \in \mathbb{R}; c^{2} < a b"])
+    P = MultivariateNormal([m1, m2], [[a, c], [c, b]])
+    X = sp.Tuple(x1, x2)
+    assert chain.sides == [DiffEntropy(P), -E(LogDensity(P, X), X, P)]
+    # an off-diagonal entry is real, never made positive by its place in a covariance
+    assert parse_chain(rf"h\left({law}\right) = 0").defaults["c"] == "real"
+    for text in [r"\left(\begin{smallmatrix}a & c \\ c & b\end{smallmatrix}\right) = 1",
+                 r"h(\mathcal{N}(\begin{pmatrix} m_1 \\ m_2 \end{pmatrix}, \begin{pmatrix} a \end{pmatrix})) = 0"]:
+        with pytest.raises(LatexUnsupported):
+            parse_chain(text)
+
+
+def test_a_parenthesised_vector_name_with_an_index_is_its_entry():
+    from infoproofs import positive_vector
+
+    j, d = sp.Symbol("j", integer=True, nonnegative=True), sym("d", DIMENSION)
+    v = positive_vector("sigma_2", d)
+    chain = parse_chain(r"D_{\mathrm{KL}}\left(\mathcal{N}\left(\mu, \operatorname{diag}(\sigma_{2})\right) \,\|\, "
+                        r"\mathcal{N}\left(0, I_{d}\right)\right) = \sum_{j=0}^{d - 1} \left(\sigma_{2}\right)_{j}",
+                        [r"d \in \mathbb{N}"])
+    assert chain.sides[1] == sp.Sum(v[j], (j, 0, d - 1))
+
+
+def test_a_second_value_of_a_declared_variable():
+    from infoproofs.notation.abstract import Density, outcome
+
+    chain = parse_chain(r"\frac{p(z \mid x)}{p(w \mid x)} = 1", [r"p(X, Z) \text{ a density}",
+                                                                 r"w \text{ a value of } Z"])
+    x, z, w = outcome("x z w")
+    top, bottom = chain.sides[0].as_numer_denom()
+    assert top == Density("p", [("z", z)], [("x", x)]) and bottom == Density("p", [("z", w)], [("x", x)])
+    with pytest.raises(LatexUnsupported, match="only a density's argument"):
+        parse_chain(r"w = 1", [r"p(X, Z) \text{ a density}", r"w \text{ a value of } Z"])
+    with pytest.raises(LatexUnsupported, match="already declared"):
+        parse_chain(r"x = 1", [r"p(X, Z) \text{ a density}", r"x \text{ a value of } Z"])

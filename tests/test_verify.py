@@ -188,3 +188,47 @@ def test_a_declaration_that_cannot_be_read_is_set_aside_not_fatal(tmp_path):
     (claim,) = claims_of(verify(str(tex), "--json", "-"))
     assert claim["verdict"] == "proved"
     assert "ignored" in claim["reason"] and "frobnicate" in claim["reason"]
+
+
+CERTIFICATES = r"""
+% infoproofs: p \in (0, 1); q \in (0, 1); a \in (0, 1); \beta \in (0, 1)
+% infoproofs: \phi(u) = u - 1 - \log u
+\begin{equation}
+p \phi(q/p) + (1 - p) \phi((1 - q)/(1 - p)) \ge 0 \quad \text{by non-negativity certificate on the domain}
+\end{equation}
+\begin{equation}
+\beta - \frac{\beta^2 a}{1 - a (1 - \beta)} \le \beta \quad \text{by non-negativity certificate on the domain}
+\end{equation}
+\begin{equation}
+p - q \ge 0 \quad \text{by non-negativity certificate on the domain}
+\end{equation}
+"""
+
+
+def test_a_certificate_rule_gets_the_residual_as_its_certificate_and_still_checks_it():
+    """LaTeX cannot pass certificate=...; the read-back step is given a form of its own residual that is
+    manifestly non-negative on the domain (1 - a(1 - beta) expanded, so that the fact 1 - a > 0 is seen).
+    The rule still checks the certificate, so a false step is never proved by it."""
+    gibbs, diffusion, false = (verify_block(b, i, options=CheckOptions(use_cache=False))
+                               for i, b in enumerate(extract_blocks(CERTIFICATES, "t.tex", None)))
+    for claim in (gibbs, diffusion):
+        (step,) = claim.steps
+        assert claim.verdict == "proved", claim.reason
+        assert step.rule == "non-negativity certificate on the domain" and step.citation == "ok"
+    assert false.verdict == "refuted" and false.steps[0].citation != "ok"
+
+
+def test_claims_about_the_registered_families_end_to_end():
+    """The families of notation/laws_*.py, written as papers write them, through ``infoproofs verify --claim``."""
+    claims = [
+        r"h(\mathrm{Gamma}(a, b)) = a - \log b + \log\Gamma(a) + (1 - a)\psi(a)",
+        r"h(\mathrm{Gamma}(a, b)) = a + \log b + \log\Gamma(a) + (1 - a)\psi(a)",  # the sign of log b is wrong
+        r"D_{\mathrm{KL}}(\mathrm{Poisson}(\lambda_1) \| \mathrm{Pois}(\lambda_2)) = "
+        r"\lambda_1 \log\frac{\lambda_1}{\lambda_2} + \lambda_2 - \lambda_1",
+        r"h(\chi^2(k)) = \frac{k}{2} + \log 2 + \log\Gamma(k/2) + (1 - k/2)\psi(k/2)",
+    ]
+    done = verify(*[arg for claim in claims for arg in ("--claim", claim)], "--json", "-", "--no-cache")
+    assert done.returncode == 1, done.stderr  # one is refuted
+    verdicts = [c["verdict"] for c in claims_of(done)]
+    assert verdicts == ["proved", "refuted", "proved", "proved"], [c["reason"] for c in claims_of(done)]
+    assert claims_of(done)[0]["assumptions_used"] == {"a": "positive", "b": "positive"}

@@ -240,6 +240,8 @@ def evaluate_side(expr: sp.Basic, env: Env) -> tuple[mp.mpf, mp.mpf]:
     """(value, absolute error bound) of one side at one point, at the current precision."""
     _WORK[0] = 0
     value = numeric_value(expr, env)
+    if isinstance(value, mp.mpf):
+        _resolvable(value)  # a side of size e^{1e18}: no error bound can be stated, so no comparison
     error = _E[0]
     bound = mp.mpf(0) if error == NEG_INF else (mp.inf if error == POS_INF else mp.ldexp(mp.mpf(1), int(math.ceil(error))))
     return value, bound
@@ -270,7 +272,7 @@ def _grow(u) -> float:
 # Absolute error of f(u) from the error eu of u (all log2), first order: |f'(u)| err(u).
 _PROPAGATE: dict[type, Callable[[mp.mpf, float, mp.mpf], float]] = {
     sp.log: lambda u, eu, v: eu - lg(u),
-    sp.exp: lambda u, eu, v: lg(v) + eu,
+    sp.exp: lambda u, eu, v: lg(v) + eu + 3,  # |v| err(u), with room for the rounding of a huge exponent
     sp.sin: lambda u, eu, v: eu,
     sp.cos: lambda u, eu, v: eu,
     sp.tan: lambda u, eu, v: eu + _log2(1 + float(min(abs(v), mp.mpf(1e150))) ** 2),
@@ -368,6 +370,21 @@ def _product(values: list, errors: list, sure: list | None = None) -> mp.mpf:
         spread += math.log2(len(values))
     _E[0] = max(rounding(value), spread) if not math.isnan(spread) else POS_INF
     return value
+
+
+# Errors are kept as float log2 values; past 2^(2^50) in size a float log2 no longer resolves the
+# working precision's bits (1.96e18 + (-206) rounds to 1.96e18), so no error bound can be stated there.
+_LARGEST_LOG2 = 2.0**50
+
+
+def _resolvable(value: mp.mpf) -> None:
+    """Refuse a side so large (or small) that its error bound cannot be represented (e^{1e18}).
+
+    Only whole sides are refused: inside a quadrature, a huge integrand value at a node whose weight
+    underflows is harmless (the product is what is summed).
+    """
+    if value and mp.isfinite(value) and abs(lg(value)) > _LARGEST_LOG2:
+        raise OutsideDomain("a value beyond 2^(2^50) in size: its error bound cannot be represented")
 
 
 def _power(base: mp.mpf, eb: float, exponent: mp.mpf, ex: float) -> mp.mpf:

@@ -49,6 +49,21 @@ what a formula means):
   narrowed by their role in a law (a variance is positive), and every one
   used is reported in ``ParsedChain.defaults``.
 
+* Laws are read by the spellings their classes declare (``latex_names`` and
+  the rendered ``latex_name`` of every registered family: ``\mathrm{Gamma}(a,
+  b)``, ``\mathrm{Pois}(\lambda)``, ``\chi^2(k)``), besides the classic ones;
+  a spelling two families claim is refused, and ``\Gamma``, ``\mathrm{\Gamma}``
+  are always the Gamma function.
+* ``\log\Gamma(x)`` ends at its parenthesis and is ``loggamma(x)`` where x > 0
+  is known (also for x ranging over a law's support inside an expectation);
+  ``\psi^{(n)}(x)`` is the polygamma function, ``\Gamma^{k}(x)`` the power of
+  the value; ``k!`` and ``\binom{n}{k}`` are the factorial and the binomial.
+* ``(m_1, m_2)^\top`` with ``\operatorname{diag}(v_1, v_2)`` is a diagonal
+  normal, a ``smallmatrix`` / ``pmatrix`` mean and covariance a full-covariance
+  normal, ``\mathbb{E}_{(x_1, x_2) \sim \mathcal{N}(...)}`` an expectation over
+  its points; ``(\sigma_2)_j`` is entry j of the vector ``\sigma_2``.  A sum's
+  index is a non-negative integer when its start is non-negative.
+
 Every failure is a ``LatexParseError`` (the text does not parse) or a
 ``LatexUnsupported`` (it parses, but has no meaning here).
 """
@@ -79,7 +94,7 @@ from ..notation import (
     Normal,
     RandomVariable,
 )
-from ..notation.distributions import Categorical
+from ..notation.distributions import DISTRIBUTIONS, Categorical
 from ..notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain, declare
 from . import latex_abstract as _abstract
 from .target import LAWS, law_constraints
@@ -205,6 +220,13 @@ class _LawAt(_Node):
 
 
 @dataclass
+class _Vector(_Node):
+    """``(m_1, m_2, m_3)^\\top``: an explicit column vector (read only as the mean of a diagonal normal)."""
+
+    items: list[_Node]
+
+
+@dataclass
 class _Func(_Node):
     name: str
     arg: _Node
@@ -283,8 +305,9 @@ _FONT_NAMES: dict[tuple[str, str], str] = {
 }
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde", "widetilde": "tilde",
             "check": "check", "dot": "dot"}
-# LaTeX spellings of laws -> the key of target.LAWS
-_LAW_ALIASES: dict[str, str] = {
+# LaTeX spellings of the classic laws -> the key of target.LAWS (the families registered later declare
+# their own spellings, ``Distribution.latex_names``, and are added from the registry below)
+_CLASSIC_ALIASES: dict[str, str] = {
     "mathcal:N": "N", "N": "N", "Normal": "Normal", "mathrm:Ber": "Bern", "Ber": "Bern", "mathrm:Bern": "Bern",
     "Bern": "Bern", "mathrm:Bernoulli": "Bernoulli", "Bernoulli": "Bernoulli", "mathrm:Lap": "Laplace",
     "Lap": "Laplace", "mathrm:Laplace": "Laplace", "Laplace": "Laplace", "mathrm:Exp": "Exp", "Exp": "Exp",
@@ -293,9 +316,73 @@ _LAW_ALIASES: dict[str, str] = {
     "Categorical": "Categorical", "mathrm:Categorical": "Categorical", "operatorname:Cat": "Cat",
     "operatorname:Ber": "Bern", "operatorname:Unif": "Uniform", "operatorname:Lap": "Laplace",
 }
-# multi-letter words kept whole (anything else is a product of letters: "dx" is d x)
-_WORDS = {key for key in _LAW_ALIASES if ":" not in key} | {"KL", "Var", "Tr", "tr", "diag"}
 _KL_NAMES = {"KL", "mathrm:KL", "operatorname:KL", "D_KL", "D_mathrmKL", "D_textKL", "D", "mathrm:D"}
+# spellings the reader gives another meaning: a family may not take them (\mathrm{E} is an expectation,
+# D(p \| q) a divergence, \mathrm{d} a differential)
+_RESERVED_SPELLINGS = (_KL_NAMES | {f"{font}:{name}" for font, name in _FONT_NAMES}
+                       | {"H", "h", "I", "E", "Var", "Tr", "tr", "diag", "JSD", "mathrm:JSD", "operatorname:JSD",
+                          "operatorname:matrix"})
+
+
+def _spelling(latex_name: str) -> str | None:
+    r"""The reader's key of a rendered law name: ``\mathrm{Gamma}`` -> ``mathrm:Gamma``; None if not of that form."""
+    text = latex_name.strip()
+    power = re.fullmatch(r"\\([A-Za-z]+)\s*\^\s*(?:\{\s*([0-9]+)\s*\}|([0-9]))", text)
+    if power is not None:  # \chi^2: a macro with a power (read by _powered_law_name)
+        return f"{power.group(1)}^{power.group(2) or power.group(3)}"
+    match = re.fullmatch(r"\\([A-Za-z]+)\s*\{\s*([A-Za-z]+[0-9]*)\s*\}|([A-Za-z]+)", text)
+    if match is None:
+        return None
+    return f"{match.group(1)}:{match.group(2)}" if match.group(1) else match.group(3)
+
+
+def _takeable(spelling: str | None) -> bool:
+    """A family may take a font spelling, a macro power (chi^2) or a bare word of two or more letters."""
+    if spelling is None or spelling in _RESERVED_SPELLINGS:
+        return False
+    return ":" in spelling or "^" in spelling or (spelling.isalpha() and len(spelling) >= 2)
+
+
+def _laws_key(cls: type) -> str | None:
+    """The first key of target.LAWS that builds ``cls`` (None for laws the plain notation cannot build)."""
+    return next((key for key, (law, _roles) in LAWS.items() if law is cls), None)
+
+
+def _law_aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """(spelling -> LAWS key, spelling -> why it is refused), from the classic table and the registry.
+
+    Why from the registry: a family added in ``notation/laws_*.py`` declares its
+    spellings (``latex_names``) and its rendered name (``latex_name``) once, and
+    the reader knows it without a second list to keep in step.  Two rules keep
+    the reading sound: a spelling claimed by two different families is refused
+    (``LatexUnsupported``), never given to the first one; and a spelling the
+    reader already gives another meaning (the expectation, the Beta function,
+    a divergence), or a bare single letter (a variable in most papers), is not
+    taken by a family at all.  ``\\Gamma`` is a macro, not a spelling, so it stays
+    the Gamma function whatever the Gamma law declares.
+    """
+    aliases = dict(_CLASSIC_ALIASES)
+    refused: dict[str, str] = {}
+    owner = {spelling: LAWS[key][0] for spelling, key in aliases.items()}
+    for cls in dict.fromkeys(DISTRIBUTIONS.values()):
+        key = _laws_key(cls)
+        if key is None:
+            continue
+        for spelling in (*cls.latex_names, _spelling(cls.latex_name)):
+            if not _takeable(spelling):
+                continue
+            if owner.setdefault(spelling, cls) is not cls:
+                refused[spelling] = f"{owner[spelling].__name__} and {cls.__name__}"
+                continue
+            aliases.setdefault(spelling, key)
+    for spelling in refused:
+        aliases.pop(spelling, None)
+    return aliases, refused
+
+
+_LAW_ALIASES, _AMBIGUOUS_LAWS = _law_aliases()
+# multi-letter words kept whole (anything else is a product of letters: "dx" is d x)
+_WORDS = {key for key in (*_LAW_ALIASES, *_AMBIGUOUS_LAWS) if ":" not in key} | {"KL", "Var", "Tr", "tr", "diag"}
 
 _DEFAULT_POSITIVE = {"sigma", "s", "t", "tau", "beta", "lambda", "alpha", "b"}
 _DEFAULT_DIMENSION = {"d", "n", "N", "K", "T"}
@@ -311,13 +398,22 @@ _NICE = {
     "FONT": "a name such as \\mathcal{N}", "RBAR": "'|'", "LBAR": "'|'", "RNORM": "'\\|'", "COMMA": "','",
     "PLUS": "'+'", "MINUS": "'-'", "MULOP": "\\cdot", "$END": "the end of the block", "HINT": "\\text{...}",
     "SIM": "\\sim", "IN": "\\in", "SEMI": "';'", "PERIOD": "'.'", "FRAC": "\\frac", "FRAC1": "\\frac",
-    "FRAC2": "\\frac", "SQRT": "\\sqrt", "LNORM": "'\\|'", "MIDBAR": "'|'", "MIDNORM": "'\\|'", "SUBTOK": "'_'",
+    "FRAC2": "\\frac", "SQRT": "\\sqrt", "BINOM": "\\binom", "BANG": "'!'", "LNORM": "'\\|'", "MIDBAR": "'|'", "MIDNORM": "'\\|'", "SUBTOK": "'_'",
     "SUPTOK": "'^'", "UNDERSCORE": "'_'", "CIRCUMFLEX": "'^'", "PRIME": "\"'\"",
 }
 
 
 def _font_key(node: _Name) -> str:
     return f"{node.font}:{node.base}" if node.font else node.base
+
+
+def _law_key(node: _Name) -> str | None:
+    """The target.LAWS key of a law's name, None for any other name; a spelling two families claim is refused."""
+    key = _font_key(node)
+    if key in _AMBIGUOUS_LAWS:
+        raise LatexUnsupported(f"{key.replace(':', ' ')} names two laws ({_AMBIGUOUS_LAWS[key]}); "
+                               "write the law's own name")
+    return _LAW_ALIASES.get(key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,7 +512,7 @@ _PARSER = lark.Lark(
 
 
 def _font_parts(text: str) -> tuple[str, str]:
-    match = re.match(r"\\([A-Za-z]+)\s*\{?\s*\\?([A-Za-z]+|[0-9])", text)
+    match = re.match(r"\\([A-Za-z]+)\s*\{?\s*\\?([A-Za-z]+[0-9]*|[0-9])", text)
     return (match.group(1), match.group(2)) if match else ("", text)
 
 
@@ -507,6 +603,9 @@ class _ToAst(lark.Transformer):
     def prime(self, items: list):
         return ("prime", len(items[0].value))
 
+    def factorial(self, items: list):
+        return ("factorial", len(items[0].value))
+
     def sarg(self, items: list):
         if len(items) == 3:
             return items[1]
@@ -567,6 +666,9 @@ class _ToAst(lark.Transformer):
 
     def frac(self, items: list):
         return _Bin("/", items[1], items[2], pos=_pos(items[0]))
+
+    def binom(self, items: list):
+        return _Bin("binom", items[1], items[2], pos=_pos(items[0]))
 
     def frac1(self, items: list):
         return _Bin("/", _Num(sp.Integer(items[0].value[-1]), pos=_pos(items[0])), items[1], pos=_pos(items[0]))
@@ -629,6 +731,9 @@ def _macro(tok: lark.Token) -> _Node:
 
 def _font(tok: lark.Token) -> _Node:
     font, name = _font_parts(tok.value)
+    if font in ("mathrm", "operatorname", "rm", "mathit", "mathsf") and re.match(r"\\[A-Za-z]+\s*\{\s*\\", tok.value):
+        # \mathrm{\Gamma} is an upright \Gamma (the function), never the name "Gamma" a law may spell
+        return _macro(lark.Token.new_borrow_pos("MACRO", "\\" + name, tok))
     if name.isdigit():
         return _Num(sp.Integer(name), pos=_pos(tok))  # \mathbf{0}: the zero vector of N(0, I_d)
     meaning = _FONT_NAMES.get((font, name))
@@ -651,6 +756,7 @@ def _with_scripts(node: _Node, scripts: list) -> _Node:
     """Attach subscripts to names (sigma_1 is a name) or heads (log_2, sum_{j=1}); superscripts are powers."""
     sub = sup = None
     primes = 0
+    factorial = False
     for kind, value in scripts:
         if kind == "sub":
             if sub is not None:
@@ -660,14 +766,18 @@ def _with_scripts(node: _Node, scripts: list) -> _Node:
             if sup is not None:
                 raise LatexUnsupported("double superscript; use braces")
             sup = value
+        elif kind == "factorial":
+            if sup is not None or factorial or value != 1:
+                raise LatexUnsupported("write (x!)^k for a power of a factorial; x!! is not read")
+            factorial = True
         else:
             primes += value
     if isinstance(sup, _Name) and sup.base in ("prime",):
         primes, sup = primes + 1, None
     if isinstance(node, _Head):
         node.sub, node.sup = sub, sup
-        if primes:
-            raise LatexUnsupported(f"a prime on \\{node.name}")
+        if primes or factorial:
+            raise LatexUnsupported(f"a prime or a factorial on \\{node.name}")
         return node
     if isinstance(node, _Name) and (sub is not None or primes):
         if sub is not None and node.base == "E" and not node.font:
@@ -676,15 +786,28 @@ def _with_scripts(node: _Node, scripts: list) -> _Node:
         elif sub is not None:
             node.sub = _sub_text(sub)
         node.primes += primes
+    elif sub is not None and _is_parenthesised_name(node):
+        # (\sigma_2)_j, as SymPy prints entry j of the vector sigma2: the name sigma_2 with the subscript j
+        inner: _Name = node.args[0]
+        node = _Name(inner.full, sub=_sub_text(sub), pos=node.pos)
     elif sub is not None:
         raise LatexUnsupported(f"a subscript on {_show(node)} (line {node.pos[0]}, column {node.pos[1]})")
     elif primes:
         raise LatexUnsupported("a prime on something that is not a name")
+    if factorial:  # k!, (k + 1)!, after the subscripts of k_1!
+        node = _Func("factorial", node, pos=node.pos)
     if sup is not None:
         if isinstance(sup, _Name) and sup.base in ("top", "T") and not sup.sub:
+            if isinstance(node, _Paren) and not node.square and len(node.args) > 1 and set(node.seps) == {"COMMA"}:
+                return _Vector(node.args, pos=node.pos)  # (a, b, c)^T: a list has no power, so a transpose
             raise LatexUnsupported("transposes need declared vectors or matrices")
         return _Bin("^", node, sup, pos=node.pos)
     return node
+
+
+def _is_parenthesised_name(node: _Node) -> bool:
+    return isinstance(node, _Paren) and not node.square and not node.seps and len(node.args) == 1 \
+        and isinstance(node.args[0], _Name) and not node.args[0].font and not node.args[0].primes
 
 
 def _sub_text(sub) -> str:
@@ -731,6 +854,12 @@ def _fold(items: list) -> _Node:
             node, i = _apply_head(items, i)
         else:
             node, i = item, i + 1
+            if isinstance(node, _Bin) and i < len(items) and _is_round(items[i]):
+                scripted = _scripted_function(node, items[i])
+                if isinstance(scripted, _Name):
+                    node = scripted  # \chi^2 of a law named so: the law's name, applied below
+                elif scripted is not None:
+                    node, i = scripted, i + 1
             if _is_plain_e(node) and i < len(items) and isinstance(items[i], _Paren) and items[i].square:
                 node, i = _Func("E", items[i], node.raw_sub, pos=node.pos), i + 1
             elif isinstance(node, _Name) and _is_paren_power(items, i):
@@ -739,14 +868,14 @@ def _fold(items: list) -> _Node:
             elif isinstance(node, _Name) and i < len(items) and isinstance(items[i], _Paren) and (
                     not items[i].square or _font_key(node) in _KL_NAMES or node.full in _KL_NAMES):
                 node, i = _Apply(node, items[i], pos=node.pos), i + 1
-                if _LAW_ALIASES.get(_font_key(node.head)) and node.paren.seps[:1] == ["SEMI"] \
+                if _law_key(node.head) and node.paren.seps[:1] == ["SEMI"] \
                         and len(node.paren.args) >= 2:
                     # N(x; mu, sigma^2): the density of N(mu, sigma^2) at x, as papers write it
                     at = _Paren([node.paren.args[0]], [], pos=node.paren.pos)
                     law = _Apply(node.head, _Paren(node.paren.args[1:], node.paren.seps[1:], pos=node.paren.pos),
                                  pos=node.pos)
                     node = _LawAt(law, at, pos=node.pos)
-                elif _LAW_ALIASES.get(_font_key(node.head)) and i < len(items) and isinstance(items[i], _Paren) \
+                elif _law_key(node.head) and i < len(items) and isinstance(items[i], _Paren) \
                         and not items[i].square and not items[i].seps:
                     node, i = _LawAt(node, items[i], pos=node.pos), i + 1
         factors.append(node)
@@ -757,6 +886,31 @@ def _fold(items: list) -> _Node:
     if isinstance(items[-1], _Op):
         raise LatexUnsupported("an operator with nothing after it")
     return factors[0] if len(factors) == 1 else _Prod(factors, ops, pos=factors[0].pos)
+
+
+def _is_round(item) -> bool:
+    return isinstance(item, _Paren) and not item.square
+
+
+def _scripted_function(node: _Bin, paren: _Paren) -> _Node | None:
+    r"""``\psi^{(1)}(x)``, ``\Gamma^{2}(x)``, ``\chi^2(k)``: a scripted name before a parenthesis.
+
+    ``\psi^{(n)}`` is the polygamma function of order n; ``\Gamma^{k}(x)`` and
+    ``\psi^{k}(x)`` are powers of the values (as ``\sin^2 x``, and as SymPy prints
+    them); a macro with a power that a law is named by (``\chi^2``) is that law's
+    name (returned as a ``_Name`` for the caller to apply).  None otherwise: the
+    product it was before (``\sigma^2(1 + x)``).
+    """
+    if node.op != "^" or not isinstance(node.left, _Name) or node.left.font or node.left.sub or node.left.primes:
+        return None
+    base, power = node.left.base, node.right
+    if base == "psi" and isinstance(power, _Paren) and not power.square and not power.seps:
+        return _Func("polygamma", paren, sub=power.args[0], pos=node.pos)
+    if base in ("Gamma", "psi") and not isinstance(power, _Paren):
+        return _Bin("^", _Apply(node.left, paren, pos=node.pos), power, pos=node.pos)
+    if isinstance(power, _Num) and f"{base}^{power.value}" in (*_LAW_ALIASES, *_AMBIGUOUS_LAWS):
+        return _Name(f"{base}^{power.value}", pos=node.pos)
+    return None
 
 
 def _is_paren_power(items: list, i: int) -> bool:
@@ -789,8 +943,20 @@ def _func_argument(head: _Head, items: list, j: int) -> tuple[_Node, int]:
 
 
 def _fold_func(head: _Head, items: list, j: int) -> tuple[_Node, int]:
+    if _is_log_gamma(head, items, j):  # \log\Gamma(x) y is log Gamma(x) times y, as in every paper
+        return _Func(head.name, _Apply(items[j], items[j + 1], pos=items[j].pos), head.sub, head.sup,
+                     pos=head.pos), j + 2
     arg, end = _func_argument(head, items, j)
     return _powered_call(head.name, head, arg), end
+
+
+def _is_log_gamma(head: _Head, items: list, j: int) -> bool:
+    r"""``\log \Gamma(x)``: a logarithm directly before the Gamma function applied to one argument."""
+    if head.name not in ("log", "ln", "lg") or j + 1 >= len(items):
+        return False
+    name, paren = items[j], items[j + 1]
+    return isinstance(name, _Name) and name.base == "Gamma" and not name.font and not name.sub \
+        and not name.primes and _is_round(paren) and len(paren.args) == 1 and not paren.seps
 
 
 def _powered_call(name: str, head: _Head, arg: _Node) -> _Node:
@@ -887,6 +1053,8 @@ class _Scope:
     offsets: dict[str, sp.Expr] = field(default_factory=dict)  # sum index -> its lower limit
     limits: dict[str, sp.Expr] = field(default_factory=dict)  # sum index -> its upper limit
     abstract: _abstract.AbstractScope | None = None  # declared densities, functions, random variables
+    # a bound expectation variable -> (its law's support, the frame that binds it)
+    supports: dict[sp.Symbol, tuple[sp.Set, dict]] = field(default_factory=dict)
 
     def dimension(self) -> sp.Symbol:
         """The dimension of a declared d-dimensional law: the one declared positive integer, else d."""
@@ -932,7 +1100,7 @@ def _collect_roles(root, scope: _Scope) -> None:
     for node in _walk(root):
         if isinstance(node, _Apply):
             applied.add(id(node.head))
-            key = _LAW_ALIASES.get(_font_key(node.head))
+            key = _law_key(node.head)
             if key is not None:
                 _law_roles(key, node.paren.args, scope)
         elif isinstance(node, _BigOp) and node.sup is not None:
@@ -946,6 +1114,13 @@ def _collect_roles(root, scope: _Scope) -> None:
 def _law_roles(key: str, params: list[_Node], scope: _Scope) -> None:
     roles = LAWS[key][1] or ["probability"] * len(params)
     for param, role in zip(params, roles):
+        rows = _matrix_rows(param)
+        if rows is not None:  # a covariance matrix: its diagonal is positive, the rest real
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row):
+                    for name in _names_in(cell):
+                        scope.note_role(name.full, "positive" if role == "variance" and i == j else "real")
+            continue
         for name in _names_in(param):
             if name.base == "I" and not name.font:
                 if name.sub:
@@ -996,7 +1171,7 @@ class _Eval:
                                    f"{full}_j inside a sum over j")
         if full in self.scope.rvs:
             return self.scope.rvs[full]
-        if full in self.scope.laws or _LAW_ALIASES.get(_font_key(node)) and node.font:
+        if full in self.scope.laws or _law_key(node) and node.font:
             raise LatexUnsupported(f"the law {full} is used as a number (line {node.pos[0]}, column {node.pos[1]})")
         if full == "e" and not self.scope.e_is_symbol:
             return sp.E
@@ -1099,15 +1274,16 @@ class _Eval:
     def v_apply(self, node: _Apply) -> sp.Expr:
         key = _font_key(node.head)
         full = node.head.full
+        by_name = _law_key(node.head) is None  # \mathrm{Gamma}(a, b) is the law, \Gamma(a) the function
         for names, handler in _APPLY:
-            if key in names or full in names:
+            if key in names or by_name and full in names:
                 return handler(self, node)
         found = _abstract.apply(self, node)
         if found is not None:
             return found
         if full in self.scope.laws:
             return self.density(self.scope.laws[full], node)
-        if _LAW_ALIASES.get(key) is not None and (node.head.font or len(node.head.base) > 1 or node.paren.seps):
+        if _law_key(node.head) is not None and (node.head.font or len(node.head.base) > 1 or node.paren.seps):
             raise LatexUnsupported(f"the law {full} is used as a number (line {node.pos[0]}, column {node.pos[1]})")
         if node.head.latin and full not in self.scope.values and full not in self.scope.declared and \
                 full not in self.scope.rvs:
@@ -1129,7 +1305,11 @@ class _Eval:
         return sp.exp(self.law_log_density(node))
 
     def law_log_density(self, node: _LawAt) -> sp.Expr:
-        return LogDensity(self.law(node.law), self.value(node.at.args[0]))
+        point = node.at.args[0]
+        if isinstance(point, _Paren) and not point.square and len(point.args) > 1 and set(point.seps) == {"COMMA"}:
+            # N(...)((x_1, x_2)): the density at a point of a multivariate law
+            return LogDensity(self.law(node.law), sp.Tuple(*[self.value(a) for a in point.args]))
+        return LogDensity(self.law(node.law), self.value(point))
 
     def density(self, law: Distribution, node: _Apply) -> sp.Expr:
         return sp.exp(self.log_density(law, node))
@@ -1144,8 +1324,10 @@ class _Eval:
             raise LatexUnsupported(f"\\{node.kind} needs its range as _{{j=1}}^{{d}}")
         if node.sup is None:
             raise LatexUnsupported(f"\\{node.kind} needs an upper limit")
-        index = sp.Symbol(node.sub.left.full, integer=True)
         low, high = self.value(node.sub.right), self.value(node.sup)
+        # an index from a non-negative start is a non-negative integer, as the catalog's j and k are
+        index = sp.Symbol(node.sub.left.full, integer=True, nonnegative=True) if low.is_nonnegative \
+            else sp.Symbol(node.sub.left.full, integer=True)
         self.scope.bound.append({node.sub.left.full: index})
         self.scope.offsets[node.sub.left.full] = low
         self.scope.limits[node.sub.left.full] = high
@@ -1191,7 +1373,7 @@ class _Eval:
         if found is not None:
             return found
         if isinstance(node, _Apply):
-            key = _LAW_ALIASES.get(_font_key(node.head))
+            key = _law_key(node.head)
             if key is not None:
                 return self.build_law(key, node.paren)
         if isinstance(node, _Name):
@@ -1211,6 +1393,10 @@ class _Eval:
             return Categorical([self.value(a) for a in paren.args])
         if roles is not None and len(paren.args) != len(roles):
             raise LatexUnsupported(f"{key} takes {len(roles)} parameters, got {len(paren.args)}")
+        if cls is Normal and _matrix_rows(paren.args[0]) is not None:
+            return self.explicit_normal(paren.args[0], paren.args[1])
+        if cls is Normal and isinstance(paren.args[0], _Vector):
+            return self.explicit_diag_normal(paren.args[0], paren.args[1])
         if cls is Normal and _is_diag(paren.args[1]):
             return self.diag_normal(paren.args)
         if cls is Normal:
@@ -1236,6 +1422,35 @@ class _Eval:
         size = self.scope.symbol(dim) if dim else self.scope.dimension()  # a bare I: the block's dimension
         return IsoNormal(self.value(params[0]), v, size)
 
+
+    def explicit_normal(self, mean: _Node, cov: _Node) -> Distribution:
+        r"""``N(\begin{smallmatrix} m_1 \\ m_2 \end{smallmatrix}, \begin{smallmatrix} a & c \\ c & b
+        \end{smallmatrix})``: a normal with a listed mean (a column) and a full covariance (square, as many rows)."""
+        from ..notation import MultivariateNormal
+
+        column, square = _matrix_rows(mean), _matrix_rows(cov)
+        size = len(column)
+        if any(len(row) != 1 for row in column) or square is None or len(square) != size \
+                or any(len(row) != size for row in square):
+            raise LatexUnsupported(f"the mean of N(...) is a column of {size} entries: its covariance must be a "
+                                   f"{size} x {size} matrix")
+        try:
+            return MultivariateNormal([self.value(row[0]) for row in column],
+                                      [[self.value(cell) for cell in row] for row in square])
+        except (TypeError, ValueError) as exc:
+            raise LatexUnsupported(f"N(...): {exc}") from None
+
+    def explicit_diag_normal(self, mean: _Vector, cov: _Node) -> Distribution:
+        r"""``N((m_1, m_2, m_3)^\top, diag(v_1, v_2, v_3))``: a diagonal normal with listed coordinates."""
+        from ..notation import DiagNormal
+
+        if not (isinstance(cov, _Apply) and cov.head.base == "diag" and set(cov.paren.seps) <= {"COMMA"}
+                and len(cov.paren.args) == len(mean.items)):
+            raise LatexUnsupported(f"the mean of N(...) is a vector of {len(mean.items)} entries: write its "
+                                   f"covariance as diag(v_1, ..., v_{len(mean.items)}) with as many variances")
+        if any(isinstance(a, _Special) for a in (*mean.items, *cov.paren.args)):
+            raise LatexUnsupported("an elided list (\\dots) in an explicit vector")
+        return DiagNormal([self.value(m) for m in mean.items], [self.value(v) for v in cov.paren.args])
 
     def diag_normal(self, params: list[_Node]) -> Distribution:
         """N(mu, diag(sigma^2)): a d-dimensional diagonal normal whose entries mu_j, sigma_j appear in sums."""
@@ -1266,6 +1481,20 @@ class _Eval:
         self.scope.vectors[name] = (kind, vector)
         self.scope.vectors[mean.full] = ("mean", means)
         return DiagNormal(means, vector)
+
+
+def _matrix_rows(node: _Node) -> list[list[_Node]] | None:
+    """The cells of a matrix (``_matrices_as_lists``), row by row, possibly inside parentheses; else None."""
+    while isinstance(node, _Paren) and not node.seps and len(node.args) == 1 and not node.square:
+        node = node.args[0]
+    if not (isinstance(node, _Apply) and _font_key(node.head) == "operatorname:matrix"):
+        return None
+    rows = []
+    for row in node.paren.args:
+        if not isinstance(row, _Paren) or row.square or set(row.seps) - {"COMMA"}:
+            return None
+        rows.append(list(row.args))
+    return rows
 
 
 def _elided_entries(items: list) -> _Node | None:
@@ -1315,6 +1544,7 @@ def _split_identity(node: _Node) -> tuple[_Node | None, str | None]:
 _BINARY: dict[str, Callable[[sp.Expr, sp.Expr], sp.Expr]] = {
     "/": lambda a, b: a / b,
     "^": lambda a, b: _power(a, b),
+    "binom": sp.binomial,
 }
 
 
@@ -1331,9 +1561,13 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
 
 def _f_log(ev: _Eval, node: _Func) -> sp.Expr:
     arg = node.arg
+    inner = _log_gamma(ev, arg)  # \log\Gamma(x), not \log(\Gamma(x)): SymPy prints log(gamma(x)) so
     if isinstance(arg, _Paren) and not arg.seps:
         arg = arg.args[0]
-    inner = _log_of(ev, arg) if _has_density(ev, arg) else sp.log(ev.value(arg))
+    if inner is None and _has_density(ev, arg):
+        inner = _log_of(ev, arg)
+    if inner is None:
+        inner = sp.log(ev.value(arg))
     if node.name == "ln":
         base = None
     elif node.name == "lg":
@@ -1345,6 +1579,48 @@ def _f_log(ev: _Eval, node: _Func) -> sp.Expr:
     else:
         base = None if ev.scope.log_base == "e" else sp.Integer(ev.scope.log_base)  # a bare \\log
     return inner if base is None else inner / sp.log(base)
+
+
+def _log_gamma(ev: _Eval, node: _Node) -> sp.Expr | None:
+    r"""``\log\Gamma(x)`` as ``loggamma(x)`` (the function SymPy and the catalog use) where x > 0 is known.
+
+    There the two are the same number; elsewhere ``loggamma`` is another branch
+    (complex for negative x), so the literal ``log(gamma(x))`` is kept.
+    """
+    if not (isinstance(node, _Apply) and node.head.base == "Gamma" and not node.head.font and not node.head.sub
+            and len(node.paren.args) == 1 and not node.paren.seps):
+        return None
+    value = ev.value(node.paren.args[0])
+    return sp.loggamma(value) if _positive_where_evaluated(value, ev.scope) else None
+
+
+def _positive_where_evaluated(value: sp.Expr, scope: _Scope) -> bool:
+    """value > 0 by its symbols' assumptions, with each bound expectation variable ranging over its law's
+    support only (x + 1 > 0 for x ~ Poisson, n - x + 1 > 0 for x ~ Binomial(n, p)): E[log Gamma(x + 1)] is
+    evaluated only there.
+
+    Each variable is written ``lo + s`` and, separately, ``hi - s`` with s >= 0 (an integer for a count):
+    positivity under either covers the whole support [lo, hi]; anything else is not shown.
+    """
+    if value.is_positive:
+        return True
+    bound = [var for var in scope.supports if var in value.free_symbols]
+    if len(bound) != 1:
+        return False
+    var, (support, frame) = bound[0], scope.supports[bound[0]]
+    innermost = next((f for f in reversed(scope.bound) if var.name in f), None)
+    if innermost is not frame:  # rebound inside the expectation (an integral over x): not the law's x
+        return False
+    try:
+        lo, hi = support.inf, support.sup
+        counts = support.is_subset(sp.S.Integers) is True
+    except (TypeError, ValueError, NotImplementedError, AttributeError):
+        return False
+    step = sp.Dummy("s", nonnegative=True, integer=counts)
+    for end, sign in ((lo, 1), (hi, -1)):
+        if end.is_finite and value.xreplace({var: end + sign * step}).is_positive is True:
+            return True
+    return False
 
 
 def _has_density(ev: _Eval, node: _Node) -> bool:
@@ -1397,22 +1673,26 @@ def _f_expectation(ev: _Eval, node: _Func) -> sp.Expr:
     if isinstance(sub, _ScriptRel) and sub.op == "~" and isinstance(sub.left, _Name):
         law = ev.law(sub.right)
         var = sp.Symbol(sub.left.full, real=True)
-        ev.scope.bound.append({sub.left.full: var})
+        return E(_bound_body(ev, node.arg, sub.left.full, var, law), var, law)
+    if isinstance(sub, _ScriptRel) and sub.op == "~" and _names_tuple(sub.left) is not None:
+        # E_{(x_1, x_2) ~ N(...)}: a point of a multivariate law, its coordinates bound together
+        law = ev.law(sub.right)
+        names = _names_tuple(sub.left)
+        point = sp.Tuple(*[sp.Symbol(name, real=True) for name in names])
+        if len(names) != len(set(names)) or getattr(law, "dim", 1) != len(names):
+            raise LatexUnsupported(f"E_{{(...) \\sim ...}}: {len(names)} coordinates for a law of dimension "
+                                   f"{getattr(law, 'dim', 1)}")
+        ev.scope.bound.append(dict(zip(names, point)))
         try:
             body = ev.value(node.arg)
         finally:
             ev.scope.bound.pop()
-        return E(body, var, law)
+        return E(body, point, law)
     if sub is not None:
         law = ev.law(sub)
         name = _density_argument(ev, node.arg)
         var = sp.Symbol(name, real=True)
-        ev.scope.bound.append({name: var})
-        try:
-            body = ev.value(node.arg)
-        finally:
-            ev.scope.bound.pop()
-        return E(body, var, law)
+        return E(_bound_body(ev, node.arg, name, var, law), var, law)
     body = ev.value(node.arg)
     variables = sorted(body.atoms(RandomVariable), key=lambda v: v.name)
     if len(variables) != 1:
@@ -1421,6 +1701,39 @@ def _f_expectation(ev: _Eval, node: _Func) -> sp.Expr:
     rv = variables[0]
     var = sp.Symbol(rv.name.lower() if rv.name.lower() != rv.name else rv.name + "_val", real=True)
     return E(body.xreplace({rv: var}), var, rv.distribution)
+
+
+def _f_polygamma(ev: _Eval, node: _Func) -> sp.Expr:
+    r"""``\psi^{(n)}(x)``: the polygamma function of order n, a non-negative integer."""
+    order = ev.value(node.sub)
+    if not (order.is_Integer and order >= 0) or not isinstance(node.arg, _Paren) or len(node.arg.args) != 1:
+        raise LatexUnsupported("\\psi^{(n)}(x) needs a non-negative integer order n and one argument")
+    return sp.polygamma(order, ev.value(node.arg.args[0]))
+
+
+def _names_tuple(node: _Node) -> list[str] | None:
+    """``(x_1, x_2)``: the names of a parenthesised list of plain names (two or more), else None."""
+    if not (isinstance(node, _Paren) and not node.square and len(node.args) > 1 and set(node.seps) == {"COMMA"}):
+        return None
+    if not all(isinstance(a, _Name) and not a.font and not a.primes for a in node.args):
+        return None
+    return [a.full for a in node.args]
+
+
+def _bound_body(ev: _Eval, body: _Node, name: str, var: sp.Symbol, law: Distribution) -> sp.Expr:
+    """The body of an expectation with ``name`` bound to ``var``, whose values lie in the law's support."""
+    frame = {name: var}
+    ev.scope.bound.append(frame)
+    outer = ev.scope.supports.get(var)
+    ev.scope.supports[var] = (law.support(), frame)
+    try:
+        return ev.value(body)
+    finally:
+        ev.scope.bound.pop()
+        if outer is None:
+            ev.scope.supports.pop(var, None)
+        else:
+            ev.scope.supports[var] = outer
 
 
 def _density_argument(ev: _Eval, body: _Node) -> str:
@@ -1437,6 +1750,7 @@ _FUNCS: dict[str, Callable[[_Eval, _Func], sp.Expr]] = {
     "log": _f_log, "ln": _f_log, "lg": _f_log, "exp": _f_simple(sp.exp), "sin": _f_simple(sp.sin),
     "cos": _f_simple(sp.cos), "tanh": _f_simple(sp.tanh), "det": _f_matrix, "tr": _f_matrix,
     "max": _f_maxmin, "min": _f_maxmin, "sup": _f_maxmin, "inf": _f_maxmin, "E": _f_expectation,
+    "polygamma": _f_polygamma, "factorial": _f_simple(sp.factorial),
 }
 
 
@@ -1474,13 +1788,17 @@ def _a_diff_entropy(ev: _Eval, node: _Apply) -> sp.Expr:
     if len(args) != 1:
         raise LatexUnsupported("h takes one law or random variable, or h(X | Y)")
     target = args[0]
-    if isinstance(target, _Apply) and _LAW_ALIASES.get(_font_key(target.head)) or \
+    if isinstance(target, _Apply) and _law_key(target.head) or \
             isinstance(target, _Name) and target.full in ev.scope.laws:
         return _functional(DiffEntropy, ev.law(target))
     return _functional(DiffEntropy, ev.value(target))
 
 
 def _a_mutual_information(ev: _Eval, node: _Apply) -> sp.Expr:
+    head, paren = node.head, node.paren
+    if head.sub.isdigit() and not head.font and not head.primes and len(paren.args) == 1 and not paren.seps:
+        # I_0(k), I_1(k): the modified Bessel function of the first kind, as SymPy prints besseli(n, k)
+        return sp.besseli(sp.Integer(head.sub), ev.value(paren.args[0]))
     found = _abstract.mutual_information(ev, node)  # I(X; Y | Z) of declared abstract variables
     if found is not None:
         return found
@@ -1495,6 +1813,20 @@ def _a_special(fn: Callable[[sp.Expr], sp.Expr]) -> Callable[[_Eval, _Apply], sp
         if len(node.paren.args) != 1:
             raise LatexUnsupported(f"{node.head.full} takes one argument")
         return fn(ev.value(node.paren.args[0]))
+
+    return handler
+
+
+def _a_matrix(ev: _Eval, node: _Apply) -> sp.Expr:
+    raise LatexUnsupported(f"a matrix at line {node.pos[0]}, column {node.pos[1]}: matrices are read only as the "
+                           "mean and covariance of a normal N(...)")
+
+
+def _a_special_pair(fn: Callable[[sp.Expr, sp.Expr], sp.Expr], what: str) -> Callable[[_Eval, _Apply], sp.Expr]:
+    def handler(ev: _Eval, node: _Apply) -> sp.Expr:
+        if len(node.paren.args) != 2 or node.paren.seps != ["COMMA"]:
+            raise LatexUnsupported(f"{_font_key(node.head).split(':')[-1]} takes {what}")
+        return fn(*[ev.value(a) for a in node.paren.args])
 
     return handler
 
@@ -1527,7 +1859,15 @@ _APPLY: list[tuple[set[str], Callable[[_Eval, _Apply], sp.Expr]]] = [
     ({"mathrm:JSD", "JSD", "operatorname:JSD"}, _abstract.jsd),
     ({"Gamma"}, _a_special(sp.gamma)),
     ({"psi"}, _a_special(sp.digamma)),
+    # SymPy's own spellings (\operatorname{loggamma}{\left(a \right)}), so that its output reads back
+    ({"operatorname:loggamma"}, _a_special(sp.loggamma)),
+    ({"operatorname:erf", "mathrm:erf"}, _a_special(sp.erf)),
+    ({"operatorname:erfc", "mathrm:erfc"}, _a_special(sp.erfc)),
+    ({"operatorname:harmonic"}, _a_special(sp.harmonic)),
+    ({"operatorname:polygamma"}, _a_special_pair(sp.polygamma, "an order and an argument")),
+    ({"operatorname:B", "mathrm:B"}, _a_special_pair(sp.beta, "two arguments")),
     ({"phi"}, _a_log_gap),
+    ({"operatorname:matrix"}, _a_matrix),
 ]
 
 
@@ -1794,10 +2134,32 @@ def _parboxes_as_hints(latex: str) -> str:
     return "".join(pieces) + latex[done:] if pieces else latex
 
 
+_MATRIX_ENV = re.compile(r"\\begin\s*\{(smallmatrix|pmatrix|bmatrix|matrix)\}(.*?)\\end\s*\{\1\}", re.S)
+
+
+def _matrices_as_lists(latex: str) -> str:
+    r"""``\begin{smallmatrix} a & c \\ c & b \end{smallmatrix}`` as ``\operatorname{matrix}((a, c), (c, b))``.
+
+    Why a rewrite: ``&`` and ``\\`` are layout everywhere else in a block (the
+    alignment and line breaks of ``align*``), so the grammar never sees them;
+    inside a matrix they separate cells and rows.  The rewritten form is a
+    function of rows that ``build_law`` reads as the mean or covariance of a
+    normal (and nothing else reads: a matrix elsewhere is unsupported).  A row
+    count or width that does not match is left to fail there, never guessed.
+    """
+    def rows(match: re.Match) -> str:
+        lines = [line for line in re.split(r"\\\\(?:\s*\[[^\]]*\])?", match.group(2)) if line.strip()]
+        cells = [[cell.strip() for cell in line.split("&")] for line in lines]
+        inner = ", ".join(r"\left(" + ", ".join(row) + r"\right)" for row in cells)
+        return r"\operatorname{matrix}\left(" + inner + r"\right)"
+
+    return _MATRIX_ENV.sub(rows, latex)
+
+
 def _parse_chain(latex: str, declarations: Sequence[str], log_base: str) -> ParsedChain:
     scope = _Scope(log_base=log_base)
     declared_assumptions = _declare_all(declarations, scope)
-    sides_ast, rel_tokens = _parse(_parboxes_as_hints(latex), "start")
+    sides_ast, rel_tokens = _parse(_matrices_as_lists(_parboxes_as_hints(latex)), "start")
     if not rel_tokens:
         lines = latex.split("\n")
         raise LatexParseError("no relation: a chain needs =, \\le, \\ge, < or >", len(lines), len(lines[-1]) + 1,

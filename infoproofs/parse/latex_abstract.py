@@ -26,6 +26,10 @@ Declarations (items separated by ``;``; the words are inside ``\text{...}``):
 * ``g(Z) \text{ a random variable}``: g is a real value per outcome of Z,
   written ``g(z)`` (``RandomValue("g", z, z)``, the catalog's ``X = g(Z)`` of
   Jensen's inequality); Z becomes a declared variable if nothing else declares it.
+* ``w \text{ a value of } Z`` (or ``\text{ another value of }``): w is a second
+  outcome of Z, written as a density argument (``p(w \mid x)`` beside
+  ``p(z \mid x)``: the catalog's ``p(z=w, given=x)``); it is an argument only,
+  never a number.
 
 Conventions (each a choice, so that a reader can predict the meaning):
 
@@ -98,6 +102,7 @@ _DENSITY = re.compile(r"^(?:an? |the )?(?:joint |probability |strictly positive 
                       r"(?:(?: (over|of|on))|,? (?:with (uniform)|(uniform) (?:over|in|on)))?$")
 _FUNCTION = re.compile(r"^(?:an? )?(?:(convex|concave|arbitrary|any|real)\s*)?(?:real )?(?:functions?)?$")
 _RANDOM = re.compile(r"^(?:an? )?(?:real |discrete |real-valued )?random variables?$")
+_VALUE = re.compile(r"^(?:an? |another |other )?(?:outcomes?|values?) of$")
 
 
 @dataclass
@@ -110,6 +115,7 @@ class AbstractScope:
     values: dict[str, str] = field(default_factory=dict)  # g(Z) random values: name -> variable key
     uniform: dict[str, tuple[str, ...]] = field(default_factory=dict)  # density -> variables with uniform marginal
     drawn: dict[str, tuple[str, sp.Symbol]] = field(default_factory=dict)  # z_1 in E_{z_1 ~ q(z)} -> (z, z_1)
+    other_values: dict[str, str] = field(default_factory=dict)  # w \text{ a value of } Z: w -> z
     _joints: dict[str, Joint] | None = None
 
     # ---- variables
@@ -246,6 +252,9 @@ def declare(item: str, scope) -> bool:
     words = " ".join(match.group("words").lower().replace("-", " ").split())
     lhs, rest = match.group("lhs").strip(), match.group("rest").strip().strip(".")
     density, function, random = _DENSITY.match(words), _FUNCTION.match(words), _RANDOM.match(words)
+    if _VALUE.match(words):
+        _declare_other_values(scope, lhs, rest, item)
+        return True
     if not (density or (function and words) or random):
         return False
     names = _split_top(lhs)
@@ -292,6 +301,24 @@ def _declare_density(abstract: AbstractScope, key: str, args: str | None, rest: 
         abstract.uniform[key] = flat
 
 
+def _declare_other_values(scope, lhs: str, rest: str, item: str) -> None:
+    """``w \\text{ a value of } Z``: each name on the left is another outcome of the variable on the right."""
+    if scope.abstract is None:
+        scope.abstract = AbstractScope()
+    abstract: AbstractScope = scope.abstract
+    over = _variables(rest, item)
+    if len(over) != 1:
+        raise _unsupported(f"in the declaration {item!r}: name one variable after 'a value of'")
+    for text in _split_top(lhs):
+        if not re.fullmatch(_NAME, text):
+            raise _unsupported(f"in the declaration {item!r}: {text!r} is not a name")
+        key = _name_key(text)
+        if key.lower() in abstract.variables() or key in abstract.densities or key in abstract.functions \
+                or key in abstract.values or key.lower() == over[0]:
+            raise _unsupported(f"in the declaration {item!r}: {key} is already declared")
+        abstract.other_values[key] = over[0]
+
+
 def _declare_random(abstract: AbstractScope, key: str, args: str | None, item: str) -> None:
     """``X \\text{ a random variable}`` (a variable) or ``g(Z) \\text{ a random variable}`` (a value per outcome of Z)."""
     if args is None:
@@ -336,6 +363,9 @@ def _argument(ev: _Eval, node: _Node, what: str) -> tuple[str, sp.Expr]:
     drawn = abstract.drawn.get(getattr(node, "full", None)) if abstract is not None else None
     if drawn is not None:
         return drawn
+    other = abstract.other_values.get(getattr(node, "full", None)) if abstract is not None else None
+    if other is not None and other in abstract.variables() and not getattr(node, "font", ""):
+        return other, outcome(node.full)  # a second outcome w of Z (an outcome symbol, as the catalog's)
     key = _variable_key(ev, node, what)
     return key, abstract.outcome_of(key)
 
@@ -356,6 +386,9 @@ def value_of_name(ev: _Eval, node: _Node) -> sp.Expr | None:
     abstract = _abstract(ev)
     if abstract is None:
         return None
+    if node.full in abstract.other_values:
+        raise _unsupported(f"{node.full} at {_where(node)} is declared a value of "
+                           f"{abstract.other_values[node.full].upper()}: it is only a density's argument")
     key = abstract.key_of(node.full)
     if key is None:
         return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from ..derivation import Derivation
 from ..notation.domains import domain_of
@@ -65,9 +66,26 @@ def _symbol_names(expr: sp.Basic) -> dict[sp.Symbol, str]:
     return found
 
 
+class _Printer(LatexPrinter):
+    r"""SymPy's LaTeX, with the special functions a paper writes (and ``infoproofs verify`` reads back):
+    ``\log \Gamma(a)`` for ``loggamma(a)`` and ``\psi(a)``, ``\psi^{(n)}(a)`` for ``polygamma(n, a)``,
+    where SymPy prints ``\operatorname{loggamma}`` and ``\operatorname{polygamma}``."""
+
+    def _print_loggamma(self, expr, exp=None) -> str:
+        tex = rf"\log \Gamma\left({self._print(expr.args[0])}\right)"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
+
+    def _print_polygamma(self, expr, exp=None) -> str:
+        order, arg = expr.args
+        head = r"\psi" if order == 0 else rf"\psi^{{\left({self._print(order)}\right)}}"
+        tex = rf"{head}\left({self._print(arg)}\right)"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
+
+
 def latex_expr(expr: sp.Basic) -> str:
     names = _symbol_names(expr) if isinstance(expr, sp.Basic) else {}
-    return sp.latex(expr, ln_notation=False, symbol_names=names) if names else sp.latex(expr, ln_notation=False)
+    settings = {"ln_notation": False, **({"symbol_names": names} if names else {})}
+    return _Printer(settings).doprint(expr)
 
 
 def _signed(term: sp.Expr) -> tuple[str, str]:
@@ -87,7 +105,12 @@ def _pieces(expr: sp.Basic) -> list[str]:
         found: list[str] = []
         for i, term in enumerate(sp.Add.make_args(expr)):
             sign, body = _signed(term)
-            inner = _pieces(term if sign == "+" else -term) if _width(body) > LINE else [body]
+            shown = term if sign == "+" else -term
+            if sign == "-" and isinstance(shown, sp.Add):
+                # an unevaluated -(x + y): the sum keeps its parentheses, or "- x + y" would be another claim
+                inner = [r"\Bigl(", *_pieces(shown), r"\Bigr)"] if _width(body) > LINE else [rf"\left({body}\right)"]
+            else:
+                inner = _pieces(shown) if _width(body) > LINE else [body]
             head = ("" if sign == "+" else "-") if i == 0 else f"{sign} "
             found.append(head + inner[0])
             found += inner[1:]
@@ -102,7 +125,7 @@ def _pieces(expr: sp.Basic) -> list[str]:
         if len(long) == 1:
             (inner,) = long
             others = sp.Mul(coeff, *[f for f in factors if f is not inner])
-            prefix = "" if others == 1 else ("-" if others == -1 else latex_expr(others))
+            prefix = "" if others == 1 else ("-" if others == -1 else _as_factor(others))
             if isinstance(inner, Expectation):
                 pieces = _pieces(inner)
                 return [prefix + " " + pieces[0], *pieces[1:]]
@@ -115,6 +138,15 @@ def _pieces(expr: sp.Basic) -> list[str]:
                 fragments[0] = ("-" if coeff == -1 else latex_expr(coeff)) + " " + fragments[0]
             return fragments
     return [whole]
+
+
+def _as_factor(expr: sp.Expr) -> str:
+    r"""``expr`` written before a bracket it multiplies: a sum in parentheses, ``\left(a + 1\right)\Bigl(...``,
+    never ``a + 1\Bigl(...`` (which is a + (1 times the bracket))."""
+    from sympy.printing.precedence import PRECEDENCE, precedence
+
+    text = latex_expr(expr)
+    return rf"\left({text}\right)" if precedence(expr) < PRECEDENCE["Mul"] else text
 
 
 def _lines(fragments: list[str], first_budget: int) -> list[str]:
@@ -202,8 +234,19 @@ def _declarations(d: Derivation) -> list[str]:
     if any(expr.has(LogGap) for expr in (d.start, *(step.expr for step in d.steps))):
         relations.append(r"\phi(u) = u - 1 - \log u")  # how the steps' phi reads back as LogGap
     exprs = [d.start, *(step.expr for step in d.steps)]
+    if _euler_gamma_alone(exprs):
+        relations.append(r"\gamma \text{ is Euler's constant}")  # SymPy prints EulerGamma as \gamma
     abstract = _abstract_declarations(exprs)
     return [f"% infoproofs: {'; '.join(items)}" for items in (domains + _laws(exprs), relations, abstract) if items]
+
+
+def _euler_gamma_alone(exprs: list) -> bool:
+    r"""Euler's constant appears and no symbol is also printed ``\gamma``: then declaring ``\gamma`` as the
+    constant makes it read back as the constant.  With both, no declaration: ``\gamma`` reads as a symbol."""
+    basics = [e for e in exprs if isinstance(e, sp.Basic)]
+    if not any(e.has(sp.EulerGamma) for e in basics):
+        return False
+    return not any(latex_expr(sym) == r"\gamma" for e in basics for sym in e.free_symbols)
 
 
 def _laws(exprs: list) -> list[str]:
@@ -281,7 +324,33 @@ def _abstract_declarations(exprs: list) -> list[str]:
         if variable is None:
             return []
         found.append(rf"{sp.latex(sp.Symbol(name))}({variable}) \text{{ a random variable}}")
-    return found
+    others = _other_values(exprs)
+    if others is None:
+        return []
+    return found + others
+
+
+def _other_values(exprs: list) -> list[str] | None:
+    r"""``w \text{ a value of } Z`` for each outcome symbol a density takes at a variable not its own
+    (the catalog's ``p(z=w, given=x)``); None when such a value has no spelling the parser reads."""
+    from ..notation.abstract import OUTCOME, Density
+
+    found: dict[str, str] = {}
+    for expr in exprs:
+        if not isinstance(expr, sp.Basic):
+            continue
+        for node in sp.preorder_traversal(expr):
+            if not isinstance(node, Density):
+                continue
+            for label, value in (*node.outcomes, *node.given):
+                name = str(getattr(label, "name", label))
+                if not isinstance(value, sp.Symbol) or value.name == name or domain_of(value) != OUTCOME:
+                    continue
+                variable = _variable_latex(sp.Symbol(name))
+                if variable is None or found.get(value.name, variable) != variable:
+                    return None
+                found[value.name] = variable
+    return [rf"{sp.latex(sp.Symbol(n))} \text{{ a value of }} {v}" for n, v in sorted(found.items())]
 
 
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
@@ -295,6 +364,9 @@ def _not_a_claim(line: str) -> str:
 
 def _justification(step, result) -> str:
     why = rf"by {escape_text(step.rule)}"
+    lemma = step.params.get("lemma") if step.rule == "lemma" else None
+    if isinstance(lemma, Derivation):
+        why += rf" {escape_text(lemma.name)}"  # the catalog derivation it reuses: verify finds it by this name
     if step.note:
         why += f": {note_latex(step.note)}"
     if result is None:

@@ -104,19 +104,107 @@ def _outer_function(side: sp.Expr):
     return None
 
 
-def rule_params(rule: str, previous: sp.Expr, side: sp.Expr) -> dict:
-    """The parameters a cited rule needs that LaTeX leaves implicit: Jensen's f, read off f(E X).
+def rule_params(rule: str, previous: sp.Expr, side: sp.Expr, relation: Relation = Relation.EQ,
+                assumptions: tuple = (), hint: str = "") -> dict:
+    """The parameters a cited rule needs that LaTeX leaves implicit: Jensen's f, read off f(E X); a
+    non-negativity certificate, a form of the step's residual that is manifestly non-negative; and the
+    lemma, a catalog derivation the hint names ("by lemma elbo_gap").
 
-    The rule still checks that the sides are f(E X) and E f(X) and that f has
-    the shape the direction needs, so a wrong guess proves nothing.
+    The rules still check what they are given (that the sides are f(E X) and
+    E f(X) and that f has the shape the direction needs; that the certificate
+    equals the residual and is non-negative; that the lemma is itself checked
+    and its conclusion is what the step uses), so a wrong guess proves nothing.
     """
-    if "f" not in RULES[rule].params:
+    params = RULES[rule].params
+    if "lemma" in params:
+        found = _catalog_lemma(hint)
+        return {"lemma": found} if found is not None else {}
+    if "certificate" in params:
+        found = _certificate(previous, side, relation, assumptions)
+        return {"certificate": found} if found is not None else {}
+    if "f" not in params:
         return {}
     for candidate in (previous, side):
         f = _outer_function(candidate)
         if f is not None:
             return {"f": f}
     return {}
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _catalog_lemma(hint: str):
+    """The catalog derivation whose name the hint contains after the word lemma (the longest such), else None.
+
+    ``infoproofs latex`` writes a lemma step as "by lemma NAME"; the name is
+    matched with its punctuation dropped, as the hint lost it (``elbo\\_gap``).
+    """
+    words = _squashed(hint.split("lemma", 1)[1]) if "lemma" in hint.lower() else ""
+    if not words:
+        return None
+    found = [d for d in _catalog_by_name() if _squashed(d.name) and words.startswith(_squashed(d.name))]
+    return max(found, key=lambda d: len(d.name)) if found else None
+
+
+_CATALOG: list = []
+
+
+def _catalog_by_name() -> list:
+    """The default catalog's derivations, loaded once (only when a hint cites a lemma)."""
+    if not _CATALOG:
+        from ..catalog import default_catalog, load_paths
+
+        _CATALOG.extend(load_paths([default_catalog()]))
+    return _CATALOG
+
+
+def _residual_forms(residual: sp.Expr) -> list[sp.Expr]:
+    """The residual as written, and with each factor expanded (1 - a(1 - b) as 1 - a + a b, whose
+    1 - a the domain facts see), and factored."""
+    together = sp.together(residual)
+    factors = sp.Mul.make_args(together)
+    expanded = sp.Mul(*[sp.Pow(sp.expand(f.base), f.exp) if f.is_Pow else sp.expand(f) for f in factors])
+    found = [residual, expanded]
+    try:
+        found.append(sp.factor(together))
+    except (sp.PolynomialError, TypeError, ValueError):
+        pass
+    return found
+
+
+def _certificate(previous: sp.Expr, side: sp.Expr, relation: Relation, assumptions: tuple) -> sp.Expr | None:
+    r"""A form of the residual (``previous - side`` for \ge, ``side - previous`` for \le) that is manifestly
+    non-negative under the block's domains and strict assumptions, as the certificate rules see them; None
+    when no form is (the step is then left to the portfolio, as with no certificate given)."""
+    import contextvars
+
+    from ..notation.domains import domain_of
+    from ..rules.tools import hide_domain_facts, nonnegative, set_domain_facts
+
+    if relation.direction == 0:
+        return None
+    residual = previous - side if relation.direction > 0 else side - previous
+    if not isinstance(residual, sp.Expr):
+        return None
+    domains = {}
+    for sym in residual.free_symbols:
+        domain = domain_of(sym)
+        if domain is not None:
+            domains[sym] = (domain.lo, domain.hi)
+
+    def first_nonnegative() -> sp.Expr | None:
+        set_domain_facts(domains, assumptions)
+        for form in _residual_forms(residual):
+            if nonnegative(hide_domain_facts(form), strict=relation.strict):
+                return form
+        return None
+
+    try:
+        return contextvars.copy_context().run(first_nonnegative)  # the facts stay out of the caller's context
+    except (TypeError, ValueError, AttributeError, sp.PolynomialError):
+        return None
 
 
 def claim_verdict(steps: list[StepResult]) -> str:
@@ -226,7 +314,8 @@ def verify_block(
         )
         for previous, relation, side, hint in zip(sides, relations, sides[1:], hints):
             rule = rule_for_hint(hint)
-            derivation.step(relation, side, by=rule, note=hint, **rule_params(rule, previous, side))
+            params = rule_params(rule, previous, side, relation, tuple(chain.assumptions), hint)
+            derivation.step(relation, side, by=rule, note=hint, **params)
     except (DerivationError, TypeError, ValueError) as exc:
         result.verdict, result.reason = "unsupported", f"not a derivation infoproofs can check: {exc}"
         return result
