@@ -38,7 +38,7 @@ from .libraries import Adapter, NotProvided, infoproofs_family
 
 __all__ = ["Probe", "Outcome", "CheckResult", "QUANTITIES", "quantity", "audit_check", "subjects", "DRAWS"]
 
-DIGITS = 30
+DIGITS = 40  # the checker's working precision (at 30 digits a thin e^{-400u} feature escaped an Exponential quadrature)
 ORACLE_AGREEMENT = mp.mpf(10) ** -18  # relative, between infoproofs' two 30-digit witnesses
 SHRINK_CALLS = 40
 X = sp.Symbol("x", real=True)
