@@ -172,21 +172,16 @@ def _ce_coordinates(f: CrossEntropy):
     return _over_coordinates(CrossEntropy, *f.args)
 
 
-@theorem(KL, "supports not nested: infinite divergence")
-def _kl_infinite(f: KL):
-    """KL(p || q) = +oo when p's (closed) support is not inside q's: p puts mass where q has density 0."""
+def _infinite_if_not_nested(f: Functional):
+    """+oo when p's (closed) support is not inside q's: p puts mass where q has density 0 (KL and cross-entropy)."""
     p, q = f.args
     if isinstance(p, Distribution) and isinstance(q, Distribution) and p.support_within(q) is False:
         return sp.oo
     return None
 
 
-@theorem(CrossEntropy, "supports not nested: infinite divergence")
-def _ce_infinite(f: CrossEntropy):
-    p, q = f.args
-    if isinstance(p, Distribution) and isinstance(q, Distribution) and p.support_within(q) is False:
-        return sp.oo
-    return None
+theorem(KL, "supports not nested: infinite divergence")(_infinite_if_not_nested)
+theorem(CrossEntropy, "supports not nested: infinite divergence")(_infinite_if_not_nested)
 
 
 @theorem(CondDiffEntropy, "translation invariance: independent additive noise")
