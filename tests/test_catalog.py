@@ -52,6 +52,8 @@ def _mutant_cases():
         for step in d.steps:
             if family and _heavy(step.expr):
                 continue
+            if step.expr in (sp.oo, -sp.oo):
+                continue  # a flipped infinity has no point to witness it: the checker says unknown, never accepts it
             for kind, _rhs, _relation in mutants(step.expr, step.relation):
                 yield pytest.param(d.name, step.index, kind, id=f"{d.name}-{step.index}-{kind}")
 
