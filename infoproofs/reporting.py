@@ -72,6 +72,8 @@ def write_report(
         claims = verify_blocks(document_blocks(documents), log_base, (), options)
     seconds = time.perf_counter() - started
     title = "infoproofs report: " + (", ".join(Path(p).name for p in paths) if paths else "the catalog")
+    if select:
+        title += " (-k " + " -k ".join(select) + ")"  # a selection, not the whole of it
     view = build_report(results, seconds, claims, confirm_views, title=title)
     for output, fmt in outputs:
         _WRITERS[fmt](view, results, Path(output))
