@@ -194,6 +194,72 @@ def test_beta_entropy_clamped_at_zero():
     assert result.counterexample.library == 0.0
 
 
+def _digamma(x: float) -> float:
+    return float(mp.digamma(x))
+
+
+def _dirichlet_entropy(alphas, sign: float = 1.0) -> float:
+    """log B(a) + sign (a_0 - K) psi(a_0) - sum (a_i - 1) psi(a_i); sign -1 is the flipped-term bug."""
+    a0 = sum(alphas)
+    log_beta = sum(math.lgamma(a) for a in alphas) - math.lgamma(a0)
+    return log_beta + sign * (a0 - len(alphas)) * _digamma(a0) - sum((a - 1) * _digamma(a) for a in alphas)
+
+
+def _dirichlet_kl(p, q, with_total: bool = True) -> float:
+    """Penny (2001); without ``with_total`` the psi(a_0) of E log x_i = psi(a_i) - psi(a_0) is dropped."""
+    (alphas,), (betas,) = p, q
+    a0, b0 = sum(alphas), sum(betas)
+    value = math.lgamma(a0) - sum(math.lgamma(a) for a in alphas) - math.lgamma(b0) + sum(math.lgamma(b) for b in betas)
+    return value + sum((a - b) * (_digamma(a) - (_digamma(a0) if with_total else 0.0)) for a, b in zip(alphas, betas))
+
+
+class _VectorFake(Fake):
+    """A fake whose Dirichlet means and variances are vectors, as torch's and scipy's are."""
+
+    def mean_vector(self, law):
+        return [float(v) for v in self._get("mean", law[0])(*law[1])]
+
+    def variance_vector(self, law):
+        return [float(v) for v in self._get("variance", law[0])(*law[1])]
+
+
+def test_correct_dirichlet_fake_agrees():
+    """The right formulas pass for K in {2, 3}: the audit's Dirichlet draws and maps are not the bug."""
+    needs("Dirichlet")
+    correct = {
+        ("entropy", "Dirichlet"): lambda alphas: _dirichlet_entropy(alphas),
+        ("KL", ("Dirichlet", "Dirichlet")): _dirichlet_kl,
+        ("mean", "Dirichlet"): lambda alphas: [a / sum(alphas) for a in alphas],
+        ("variance", "Dirichlet"): lambda alphas: [
+            a * (sum(alphas) - a) / (sum(alphas) ** 2 * (sum(alphas) + 1)) for a in alphas
+        ],
+    }
+    fake = _VectorFake(correct, kl_pairs=[("Dirichlet", "Dirichlet")])
+    for families, quantity in [(("Dirichlet",), "entropy"), (("Dirichlet", "Dirichlet"), "KL"),
+                               (("Dirichlet",), "mean"), (("Dirichlet",), "variance")]:
+        result = audit_check(fake, families, quantity, 4, witnesses=1)
+        assert result.status == "agree", (families, quantity, result.counterexample)
+
+
+def test_dirichlet_entropy_with_the_total_term_flipped():
+    """-(a_0 - K) psi(a_0) for +(a_0 - K) psi(a_0): equal only where a_0 = K, caught with a counterexample."""
+    needs("Dirichlet")
+    fake = Fake({("entropy", "Dirichlet"): lambda alphas: _dirichlet_entropy(alphas, sign=-1.0)})
+    result = caught(fake, ("Dirichlet",), "entropy")
+    ((alphas,),) = result.counterexample.values
+    assert len(alphas) in (2, 3)
+
+
+def test_dirichlet_kl_missing_the_total_digamma():
+    """KL(Dir || Dir) with E log x_i taken as psi(a_i), the psi(a_0) dropped (wrong unless sum a_i = sum b_i)."""
+    needs("Dirichlet")
+    fake = Fake({("KL", ("Dirichlet", "Dirichlet")): lambda p, q: _dirichlet_kl(p, q, with_total=False)},
+                kl_pairs=[("Dirichlet", "Dirichlet")])
+    result = caught(fake, ("Dirichlet", "Dirichlet"), "KL")
+    (alphas,), (betas,) = result.counterexample.values
+    assert len(alphas) == len(betas)
+
+
 def test_nice_rounds_to_six_digits():
     assert nice(0.1234567891234) == 0.123457
     assert nice((1, 2.0000000001)) == (1, 2.0)

@@ -179,15 +179,45 @@ def _categorical_draw():
     return sized.map(lambda w: (_weights_simplex(tuple(w)),))
 
 
-@draws("Dirichlet", exact=lambda cls, values: cls([_exact(v) for v in values[0]]))
-def _dirichlet_draw():
+# K in {2, 3}: the numeric witness integrates K - 1 sticks (4 is its limit; 3 keeps a draw under a second)
+_DIRICHLET_SIZES = (2, 3)
+
+
+def _concentration_lists(k: int):
     from hypothesis import strategies as st
 
     from infoproofs.strategies import parameters
 
     one = parameters(_role_domain("positive"))
-    return st.integers(min_value=2, max_value=4).flatmap(lambda k: st.lists(one, min_size=k, max_size=k)).map(
-        lambda a: (nice(a),)
+    return st.lists(one, min_size=k, max_size=k).map(lambda a: (nice(a),))
+
+
+@draws("Dirichlet", exact=lambda cls, values: cls([_exact(v) for v in values[0]]))
+def _dirichlet_draw():
+    from hypothesis import strategies as st
+
+    return st.sampled_from(_DIRICHLET_SIZES).flatmap(_concentration_lists)
+
+
+# (family of p, family of q) -> strategy maker of (values of p, values of q), for pairs whose parameters
+# must agree in shape: KL(Dir || Dir) is defined only between Dirichlets of the same size K
+PAIR_DRAWS: dict[tuple[str, ...], Callable[[], Any]] = {}
+
+
+def pair_draws(*families: str):
+    def wrap(fn: Callable[[], Any]) -> Callable[[], Any]:
+        PAIR_DRAWS[families] = fn
+        return fn
+
+    return wrap
+
+
+@pair_draws("Dirichlet", "Dirichlet")
+def _dirichlet_pair():
+    from hypothesis import strategies as st
+
+    return st.sampled_from(_DIRICHLET_SIZES).flatmap(
+        lambda k: st.tuples(_concentration_lists(k), _concentration_lists(k))
     )
 
 
@@ -558,7 +588,7 @@ def _moment_probe(ctx: Context, which: str) -> list[Probe]:
 
     law, obj = ctx.laws[0], ctx.objects[0]
     if law.dim != 1:
-        return []
+        return _coordinate_moment_probes(ctx, which)
     ask = getattr(ctx.adapter, which)
 
     def closed():
@@ -573,6 +603,33 @@ def _moment_probe(ctx: Context, which: str) -> list[Probe]:
         return Expectation((X - law.mean_value()) ** 2, X, law)
 
     return [Probe("", lambda: ask(obj), closed, definition, nan_possible=True)]
+
+
+def _coordinate_moment_probes(ctx: Context, which: str) -> list[Probe]:
+    """A law on vectors whose mean and variances are Tuples (a Dirichlet): one probe per coordinate.
+
+    The library's vector (``mean_vector``/``variance_vector``) against the law's stated
+    value, and against E x_i and E (x_i - E x_i)^2 over the law's point (x_1, ..., x_K).
+    Laws without such Tuples (a Gaussian of matrices) are not compared here.
+    """
+    from infoproofs import Expectation
+
+    law, obj = ctx.laws[0], ctx.objects[0]
+    stated = _safe(law.mean_value if which == "mean" else law.variance_value)
+    if not isinstance(stated, sp.Tuple):
+        return []
+    means = law.mean_value()
+    point = sp.Tuple(*sp.symbols(f"x1:{len(stated) + 1}", real=True))
+    ask = getattr(ctx.adapter, f"{which}_vector")
+
+    def probe(i: int) -> Probe:
+        def definition() -> sp.Expr:
+            g = point[i] if which == "mean" else (point[i] - means[i]) ** 2
+            return Expectation(g, point, law)
+
+        return Probe(f"coordinate {i + 1}", lambda: ask(obj)[i], lambda: stated[i], definition)
+
+    return [probe(i) for i in range(len(stated))]
 
 
 @quantity("mean")
@@ -672,7 +729,8 @@ def audit_check(adapter: Adapter, families: tuple[str, ...], name: str, examples
         result.status, result.note = "convention", skip[0]
         return result
     tally = _Tally()
-    strategy = st.tuples(*(draw_for(f).strategy() for f in families))
+    pair = PAIR_DRAWS.get(tuple(families))
+    strategy = pair() if pair is not None else st.tuples(*(draw_for(f).strategy() for f in families))
 
     def run_one(values: tuple) -> Outcome:
         key = _hashable(values)

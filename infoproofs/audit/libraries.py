@@ -151,6 +151,14 @@ class Adapter:
     def variance(self, law: Any) -> float:
         raise NotProvided("no variance")
 
+    def mean_vector(self, law: Any) -> list[float]:
+        """The coordinates' means of a law on vectors (a Dirichlet), compared coordinate by coordinate."""
+        raise NotProvided("no mean vector")
+
+    def variance_vector(self, law: Any) -> list[float]:
+        """The coordinates' variances of a law on vectors (the diagonal of its covariance)."""
+        raise NotProvided("no variance vector")
+
 
 # name -> adapter class; filled by @library
 LIBRARIES: dict[str, type[Adapter]] = {}
@@ -234,6 +242,19 @@ class TorchAdapter(Adapter):
     def variance(self, law):
         return self._call(lambda: law.variance)
 
+    def _vector(self, fn: Callable[[], Any]) -> list[float]:
+        try:
+            value = fn()
+        except NotImplementedError as exc:
+            raise NotProvided(str(exc) or "not implemented") from None
+        return [float(v) for v in value.reshape(-1).tolist()]
+
+    def mean_vector(self, law):
+        return self._vector(lambda: law.mean)
+
+    def variance_vector(self, law):
+        return self._vector(lambda: law.variance)
+
 
 _T = "torch.distributions."
 
@@ -301,8 +322,8 @@ def _t_kumaraswamy(a, alpha, beta):
     return a.d.Kumaraswamy(a.t(alpha), a.t(beta))
 
 
-@law_map("torch", "Dirichlet", _T + "Dirichlet(concentration=[alphas])", "Dirichlet",
-         skip={"mean": _VECTOR, "variance": _VECTOR})
+@law_map("torch", "Dirichlet", _T + "Dirichlet(concentration=[alphas])  (mean, variance: per coordinate)",
+         "Dirichlet")
 def _t_dirichlet(a, alphas):
     return a.d.Dirichlet(a.t(list(alphas)))
 
@@ -406,6 +427,19 @@ class ScipyAdapter(Adapter):
     def variance(self, law):
         return self._call(law.var)
 
+    def _vector(self, fn: Callable[[], Any]) -> list[float]:
+        try:
+            value = fn()
+        except NotImplementedError as exc:
+            raise NotProvided(str(exc) or "not implemented") from None
+        return [float(v) for v in value]
+
+    def mean_vector(self, law):
+        return self._vector(law.mean)
+
+    def variance_vector(self, law):
+        return self._vector(law.var)
+
 
 _S = "scipy.stats."
 
@@ -461,7 +495,7 @@ def _s_beta(a, alpha, beta):
     return a.stats.beta(alpha, beta)
 
 
-@law_map("scipy", "Dirichlet", _S + "dirichlet(alpha=[alphas])", "dirichlet", skip={"mean": _VECTOR, "variance": _VECTOR})
+@law_map("scipy", "Dirichlet", _S + "dirichlet(alpha=[alphas])  (mean, var: per coordinate)", "dirichlet")
 def _s_dirichlet(a, alphas):
     return a.stats.dirichlet(list(alphas))
 

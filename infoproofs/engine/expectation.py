@@ -11,11 +11,14 @@ has no known expectation it is left unevaluated: the caller then reports
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from ..notation.distributions import Distribution, Laplace, MultivariateNormal
 from ..notation.expectations import Tabulated, tabulated_expectation
 from ..notation.functionals import Expectation, LogDensity, bound_symbols
+from ..notation.laws_simplex import Dirichlet
 
 __all__ = [
     "fresh_variable",
@@ -41,14 +44,49 @@ def fresh_variable(*exprs: sp.Basic, base: str = "x") -> sp.Symbol:
     raise ValueError("could not find a fresh variable name")
 
 
+# law type -> fn(law) -> its number of explicit coordinates (None: no list of coordinates, e.g. a
+# Gaussian of unspecified size d); filled by ``coordinate_count``.  A law listed here is integrated
+# over a Tuple (x_1, ..., x_K), and its expectations are looked up coordinate-wise in the table.
+VECTOR_LAWS: dict[type, Callable[[Distribution], int | None]] = {}
+
+
+def coordinate_count(family: type):
+    """Register how many explicit coordinates a vector law of ``family`` has (its bound Tuple's length)."""
+
+    def wrap(fn: Callable[[Distribution], int | None]):
+        VECTOR_LAWS[family] = fn
+        return fn
+
+    return wrap
+
+
+@coordinate_count(MultivariateNormal)
+def _mvn_coordinates(dist: MultivariateNormal) -> int | None:
+    return int(dist.dim) if dist.explicit else None
+
+
+@coordinate_count(Dirichlet)
+def _dirichlet_coordinates(dist: Dirichlet) -> int | None:
+    return int(dist.dim)
+
+
+def _explicit_size(dist: Distribution) -> int | None:
+    for cls in type(dist).__mro__:
+        fn = VECTOR_LAWS.get(cls)
+        if fn is not None:
+            return fn(dist)
+    return None
+
+
 def fresh_coordinates(dist: Distribution, *exprs: sp.Basic, base: str = "x") -> sp.Basic:
     """A bound variable for ``dist``: one fresh symbol, or a Tuple ``(x_1, ..., x_d)`` for a vector law."""
-    if isinstance(dist, MultivariateNormal) and dist.explicit:
+    size = _explicit_size(dist)
+    if size is not None:
         taken = set()
         for expr in (dist, *exprs):
             taken |= {s.name for s in expr.free_symbols if isinstance(s, sp.Symbol)}
         for stem in (base, "u", "w"):
-            names = [f"{stem}_{i}" for i in range(1, int(dist.dim) + 1)]
+            names = [f"{stem}_{i}" for i in range(1, size + 1)]
             if not taken & set(names):
                 return sp.Tuple(*[sp.Symbol(n, real=True) for n in names])
         raise ValueError("could not find fresh coordinate names")
@@ -132,7 +170,8 @@ def known_expectation(g: sp.Expr, var: sp.Symbol, dist: Distribution) -> sp.Expr
             return dist.moment(int(g.exp))
     except NotImplementedError:
         pass
-    found = tabulated_expectation(g, var, dist) if isinstance(var, sp.Symbol) else None
+    # a Tuple of coordinates (a Dirichlet's point): the table's coordinate atoms (E log x_i, E x_i x_j)
+    found = tabulated_expectation(g, var, dist)
     if found is not None:
         return found[0]
     if isinstance(dist, Laplace):
@@ -180,7 +219,7 @@ def tabulated_used(expr: sp.Expr) -> list[Tabulated]:
     """The tabulated results that evaluating the expectations in ``expr`` relies on (for a step's note)."""
     used: list[Tabulated] = []
     for e in expr.atoms(Expectation):
-        if len(e.bound) != 1 or (e.dist.is_discrete and e.dist.finite_support):
+        if e.dist.is_discrete and e.dist.finite_support:
             continue
         for _, g in split_linear(e.integrand, e.var):
             found = tabulated_expectation(g, e.var, e.dist) if g != 1 else None

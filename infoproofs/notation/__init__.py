@@ -5,7 +5,7 @@ plain SymPy object that prints itself as LaTeX.
 """
 
 from . import laws_classic_tables as _laws_classic_tables  # noqa: F401  (registers table entries)
-from . import laws_counts, laws_positive, laws_real, laws_unit
+from . import laws_counts, laws_positive, laws_real, laws_simplex, laws_unit
 from .distributions import (
     DISTRIBUTIONS,
     Bernoulli,
@@ -48,6 +48,6 @@ __all__ = [
 ]
 
 # the families of each module, exported by the names in its __all__
-for _module in (laws_positive, laws_unit, laws_real, laws_counts):
+for _module in (laws_positive, laws_unit, laws_real, laws_counts, laws_simplex):
     globals().update({_name: getattr(_module, _name) for _name in _module.__all__})
     __all__ += _module.__all__

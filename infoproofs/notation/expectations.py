@@ -60,6 +60,8 @@ def tabulated(family: type, name: str, citation: str):
 
     def wrap(fn: Callable[[Distribution, sp.Symbol], tuple[sp.Expr, sp.Expr]]):
         def value(dist: Distribution, g: sp.Expr, x: sp.Symbol) -> sp.Expr | None:
+            if not isinstance(x, sp.Symbol):
+                return None  # a Tuple of coordinates: only entries written for coordinates (tabulated_matching) apply
             atom, result = fn(dist, x)  # result None: the entry does not hold for these parameters
             return result if result is not None and same_atom(g, atom) else None
 
@@ -70,7 +72,11 @@ def tabulated(family: type, name: str, citation: str):
 
 
 def tabulated_matching(family: type, name: str, citation: str):
-    """Register ``fn(dist, g, x) -> value | None`` for a family of atoms (e^{c x} for every constant c)."""
+    """Register ``fn(dist, g, x) -> value | None`` for a family of atoms (e^{c x} for every constant c).
+
+    ``x`` is the bound variable: a symbol, or for a vector law a ``Tuple`` of coordinates, whose
+    atoms (log x_i, x_i x_j) such an entry recognises itself.
+    """
 
     def wrap(fn: Callable[[Distribution, sp.Expr, sp.Symbol], sp.Expr | None]):
         TABLE.setdefault(family, []).append(Tabulated(family, name, citation, fn))

@@ -1391,6 +1391,14 @@ class _Eval:
             if len(paren.args) < 2:
                 raise LatexUnsupported("Cat(...) needs its probabilities listed (a vector pi is not supported)")
             return Categorical([self.value(a) for a in paren.args])
+        if getattr(cls, "list_role", None):  # one list of scalars, written out: \mathrm{Dir}(a_1, a_2, a_3)
+            if len(paren.args) < getattr(cls, "list_minimum", 2):
+                raise LatexUnsupported(f"{key}(...) needs its parameters listed, at least "
+                                       f"{getattr(cls, 'list_minimum', 2)} (a vector is not supported)")
+            try:
+                return cls([self.value(a) for a in paren.args])
+            except (TypeError, ValueError) as exc:
+                raise LatexUnsupported(f"{key}: {exc}") from None
         if roles is not None and len(paren.args) != len(roles):
             raise LatexUnsupported(f"{key} takes {len(roles)} parameters, got {len(paren.args)}")
         if cls is Normal and _matrix_rows(paren.args[0]) is not None:

@@ -59,8 +59,16 @@ LAWS = {
 
 # every other registered family, under its registered names, with the roles it declares
 for _name, _cls in DISTRIBUTIONS.items():
-    if _name not in LAWS and _cls.param_roles is not None:
+    if _name not in LAWS and (_cls.param_roles is not None or getattr(_cls, "list_role", None)):
         LAWS[_name] = (_cls, _cls.param_roles)
+
+
+def _list_role(cls: type) -> str | None:
+    """The role of each entry of a law that takes one list of scalars (Dir(a1, a2, a3)), else None.
+
+    Categorical predates the attribute: its entries are probabilities.
+    """
+    return "probability" if cls is Categorical else getattr(cls, "list_role", None)
 
 _RANK = {"real": 0, "positive": 1, "probability": 2, "dimension": 3}
 _ROLE_NAMES = {
@@ -87,7 +95,7 @@ def _roles(tree: lark.Tree, found: dict[str, str]) -> None:
         law_name = str(law.children[0])
         entry = LAWS.get(law_name)
         params = [c for c in law.children[1:] if isinstance(c, lark.Tree)]
-        roles = entry[1] if entry and entry[1] else ["probability"] * len(params)
+        roles = entry[1] if entry and entry[1] else [(_list_role(entry[0]) if entry else None) or "probability"] * len(params)
         for param, role in zip(params, roles):
             expr = param.children[0]
             if len(param.children) > 1:
@@ -157,10 +165,16 @@ class _Build(lark.Transformer):
         if name not in LAWS:
             raise self._at(meta, f"unknown distribution or function {name!r}; known laws: {', '.join(sorted(LAWS))}")
         cls, roles = LAWS[name]
-        if cls is Categorical:
-            if len(params) < 2:
-                raise self._at(meta, f"{name} needs at least two probabilities, got {len(params)}")
-            return Categorical([p for p, _ in params])
+        if _list_role(cls) is not None:
+            what = "probabilities" if cls is Categorical else "concentrations"
+            if len(params) < getattr(cls, "list_minimum", 2):
+                raise self._at(meta, f"{name} needs at least two {what}, got {len(params)}")
+            if any(d is not None for _, d in params):
+                raise self._at(meta, f"{name} takes its {what} listed; an identity I_d has no place there")
+            try:
+                return cls([p for p, _ in params])
+            except (TypeError, ValueError) as exc:
+                raise self._at(meta, f"{name}: {exc}") from None
         dims = [d for _, d in params if d is not None]
         if dims:
             if cls is not Normal or len(params) != 2 or params[0][1] is not None:
