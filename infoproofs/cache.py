@@ -102,7 +102,7 @@ class StepCache:
         path = self.directory / key[:2] / f"{key}.json"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")  # one per process: parallel checkers share the cache
             tmp.write_text(json.dumps(value))
             tmp.replace(path)
         except OSError:

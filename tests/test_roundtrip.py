@@ -20,6 +20,9 @@ from infoproofs.render.latex import derivation_latex
 from infoproofs.verify.claims import VERDICT_ORDER, claim_verdict, verify_block
 from infoproofs.verify.extract import extract_blocks
 
+# one worker runs this file under pytest-xdist: its module fixture is computed once
+pytestmark = pytest.mark.xdist_group("roundtrip")
+
 # Derivations whose rendered LaTeX reads back to the same verdict as check.
 KNOWN_ROUND_TRIPS = frozenset({
     "bayes_evidence", "bayes_log_posterior", "bayes_theorem", "bernoulli_entropy", "capacity_scale_invariance",
@@ -31,7 +34,8 @@ KNOWN_ROUND_TRIPS = frozenset({
     "echo_truncation_bound", "echo_variance_fixed_point", "elbo_entropy_form", "elbo_gap", "elbo_jensen",
     "elbo_lower_bound_gibbs", "elbo_marginal_likelihood", "elbo_reconstruction_kl", "elbo_surgery",
     "elbo_surgery_mi_bound", "elbo_surgery_mi_nonnegative", "entropy_beta", "entropy_binomial", "entropy_cauchy",
-    "entropy_chain_rule", "entropy_chain_rule_three", "entropy_chi2", "entropy_gamma", "entropy_geometric",
+    "entropy_chain_rule", "entropy_chain_rule_three", "entropy_chi2", "entropy_dirichlet2", "entropy_dirichlet3",
+    "entropy_gamma", "entropy_geometric",
     "entropy_gumbel", "entropy_half_normal", "entropy_kumaraswamy", "entropy_log_logistic", "entropy_logistic",
     "entropy_lognormal", "entropy_pareto", "entropy_poisson", "entropy_scaling_gaussian",
     "entropy_scaling_univariate", "entropy_student_t", "entropy_von_mises", "entropy_weibull",
@@ -47,6 +51,7 @@ KNOWN_ROUND_TRIPS = frozenset({
     "kl_asymmetry_forward", "kl_asymmetry_reverse", "kl_bernoulli", "kl_bernoulli_nonnegative",
     "kl_bernoulli_poisson", "kl_beta_beta", "kl_beta_exponential", "kl_beta_gamma", "kl_beta_normal",
     "kl_beta_pareto", "kl_beta_uniform", "kl_binomial_binomial", "kl_categorical3", "kl_cauchy_cauchy",
+    "kl_dirichlet2_dirichlet2", "kl_dirichlet3_dirichlet3",
     "kl_exponential", "kl_exponential_beta", "kl_exponential_gamma", "kl_exponential_gumbel",
     "kl_exponential_normal", "kl_exponential_pareto", "kl_exponential_uniform", "kl_gamma_beta",
     "kl_gamma_exponential", "kl_gamma_gamma", "kl_gamma_gumbel", "kl_gamma_normal", "kl_gamma_pareto",
@@ -86,7 +91,9 @@ def _verdicts() -> dict[str, tuple[str, str, str]]:
     """name -> (verify's verdict, check's verdict, verify's reason) over the whole catalog."""
     found = {}
     options = CheckOptions()
-    for derivation in load_paths([default_catalog()]):
+    # last first: under pytest-xdist another worker checks the catalog from the first derivation on, and the
+    # two share the step cache, so neither checks the same derivation cold twice
+    for derivation in reversed(load_paths([default_catalog()])):
         blocks = extract_blocks(derivation_latex(derivation), "-", None)
         assert len(blocks) == 1, (derivation.name, [b.environment for b in blocks])
         claim = verify_block(blocks[0], 1, options=options)
@@ -95,7 +102,7 @@ def _verdicts() -> dict[str, tuple[str, str, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # once per worker, however xdist orders the tests
 def verdicts() -> dict[str, tuple[str, str, str]]:
     return _verdicts()
 

@@ -10,6 +10,7 @@ distinct coordinate once.  Nothing here uses a closed form the engine derived.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from .numeric_eval import (
     Singular,
     accumulate,
     bind,
+    bound_at,
     compiled,
     last_error,
     lg,
@@ -150,9 +152,18 @@ def _log_density_value(e: LogDensity, env: Env) -> mp.mpf:
         slack = [mp.ldexp(max(abs(b), mp.mpf(1)), -100) if mp.isfinite(b) else 0 for b in support]
         if not support[0] - slack[0] <= x <= support[1] + slack[1]:
             raise Singular("log-density outside the law's support (log 0)", True)
-    value = numeric_value(e.dist.log_density(e.var), env)
+    if isinstance(e.var, sp.Symbol):
+        value = bound_at(_log_density_expr(e.dist, e.var), e.var, env)(numeric_value(e.var, env))
+    else:
+        value = numeric_value(e.dist.log_density(e.var), env)
     accumulate(last_error())
     return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _log_density_expr(dist: Distribution, var: sp.Symbol) -> sp.Expr:
+    """The law's log-density in ``var``, built once (SymPy construction costs more than evaluating it)."""
+    return dist.log_density(var)
 
 
 @numeric_evaluator(LogGap)

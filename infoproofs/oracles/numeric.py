@@ -38,7 +38,7 @@ from ..notation.functionals import Functional
 from . import instantiate as _instantiate
 from . import random_matrices as _random_matrices
 from .compare import Judgement, judge
-from .numeric_eval import NotEvaluable, OutsideDomain, truth
+from .numeric_eval import NotEvaluable, OutsideDomain, point_deadline, truth
 from .points import design
 from .search import directed_search
 from .shrink import shrink
@@ -194,7 +194,11 @@ def numeric_check(
             except OutsideDomain:  # an assumption the oracle cannot evaluate here: the point is skipped
                 skipped += 1
                 continue
-            j = judged(point)
+            # a heavy cross-check gives each point a share of its budget, so that one point at extreme
+            # parameters (a quadrature at 160 digits) cannot use up the time of all the others
+            at = min(deadline, time.monotonic() + 2 * CROSS_CHECK_SECONDS / wanted) if cross_check and heavy else deadline
+            with point_deadline(at):
+                j = judged(point)
             if j.status == "outside":
                 skipped += 1
                 continue

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
+import time
 from collections.abc import Callable
 
 import mpmath as mp
@@ -214,16 +215,99 @@ WORK_LIMIT = 150_000
 _WORK = [0]
 
 
+class _Constant(sp.Dummy):
+    """A placeholder for a subexpression of an integrand free of its variable (see ``bind``)."""
+
+
+def _hoistable(expr: sp.Basic, var: sp.Symbol) -> bool:
+    return not (expr.is_Atom or var in expr.free_symbols)
+
+
+def _descend(expr: sp.Basic) -> bool:
+    """Only arithmetic and elementary functions are opened: a functional, a Piecewise (whose untaken branches
+    are never evaluated) or a Sum keeps its own evaluation."""
+    return bool(expr.is_Add or expr.is_Mul or expr.is_Pow or type(expr) in _FUNCTIONS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_constants(expr: sp.Basic, var: sp.Symbol) -> tuple[sp.Basic, tuple[tuple[_Constant, sp.Basic], ...]]:
+    """``expr`` with each largest subexpression free of ``var`` replaced by a placeholder, and the pairs."""
+    pairs: dict[sp.Basic, _Constant] = {}
+
+    def walk(e: sp.Basic) -> sp.Basic:
+        if _hoistable(e, var):
+            if e not in pairs:
+                pairs[e] = _Constant(f"c{len(pairs)}")
+            return pairs[e]
+        if not _descend(e):
+            return e
+        return e.func(*[walk(a) for a in e.args], evaluate=False)
+
+    template = walk(expr) if _descend(expr) else expr
+    return template, tuple((c, e) for e, c in pairs.items())
+
+
 def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]:
-    """``v -> expr(var = v)`` at the point ``env``: compiled once, one dict reused for every v."""
-    run = compiled(expr)
+    """``v -> expr(var = v)`` at the point ``env``: compiled once, one dict reused for every v.
+
+    The parts of ``expr`` free of ``var`` (log Gamma of the parameters, log(2 pi s^2)) are evaluated once,
+    at the precision of the first call, not at every quadrature node: each placeholder then returns that
+    value *and* the error bound its evaluation gave, so every node's error bound stays a bound.  A node
+    evaluated at more digits (near an edge, where 1 - y must be formed exactly) reuses them: its result is
+    rounded back to the working precision, and the constants' own errors are counted.  Only a call at more
+    than twice their precision evaluates them again.
+    """
+    template, constants = _split_constants(expr, var) if isinstance(var, sp.Symbol) else (expr, ())
+    run = compiled(template)
     inner = dict(env)
+    loaded = [0]  # the precision at which the constants in ``inner`` were evaluated
+
+    def load() -> None:
+        for placeholder, part in constants:
+            value = numeric_value(part, env)
+            inner[placeholder] = (value, _E[0], _SURE[0])
+        loaded[0] = mp.mp.prec
 
     def f(v: mp.mpf) -> mp.mpf:
+        if constants and mp.mp.prec > 2 * loaded[0]:
+            load()
         inner[var] = v
         return run(inner)
 
     return f
+
+
+_BOUND: dict = {}
+_BOUND_SIZE = 256
+
+
+def bound_at(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]:
+    """``bind(expr, var, env)``, kept for the next call with the same values of expr's other symbols.
+
+    A law's log-density evaluated node by node (``LogDensity`` inside an integrand) would otherwise
+    evaluate its normalising constant at every node.
+    """
+    others = sorted((s for s in expr.free_symbols if s != var and isinstance(s, sp.Symbol)), key=lambda s: s.name)
+    try:
+        key = (expr, var, tuple(env.get(s) for s in others))
+        hit = _BOUND.get(key)
+    except TypeError:  # pragma: no cover - unhashable values
+        return bind(expr, var, env)
+    if hit is None:
+        if len(_BOUND) >= _BOUND_SIZE:
+            _BOUND.clear()
+        hit = _BOUND[key] = bind(expr, var, env)
+    return hit
+
+
+def _leaf_constant(placeholder: _Constant) -> Compiled:
+    def run(env: Env) -> mp.mpf:
+        value, error, sure = env[placeholder]
+        _E[0] = error
+        _SURE[0] = sure
+        return value
+
+    return run
 
 
 class unmetered:
@@ -433,6 +517,31 @@ def _tick() -> None:
     _WORK[0] += 1
     if _WORK[0] > WORK_LIMIT:
         raise OutsideDomain(f"evaluating this point takes more than {WORK_LIMIT} steps")
+    if not _WORK[0] & 255 and time.monotonic() > _DEADLINE[0]:
+        raise OutsideDomain("the time budget ran out while this point was evaluated")
+
+
+# When the point being evaluated must be abandoned (monotonic seconds); checked every 256 steps of work.
+_DEADLINE = [math.inf]
+
+
+class point_deadline:
+    """Abandon the evaluation of a point (OutsideDomain: the point is skipped) once ``at`` has passed.
+
+    A step's numeric budget was only checked between points, so one slow point (a heavy-tailed
+    quadrature at 160 digits) could run for many times the budget.  Cooperative, so it works in any
+    thread: the evaluator's own work counter looks at the clock.
+    """
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+    def __enter__(self) -> None:
+        self.saved = _DEADLINE[0]
+        _DEADLINE[0] = min(self.saved, self.at)
+
+    def __exit__(self, *exc) -> None:
+        _DEADLINE[0] = self.saved
 
 
 def _leaf_integer(n: int) -> Compiled:
@@ -565,6 +674,8 @@ def compiled(expr: sp.Basic) -> Compiled:
         return _leaf_rounded(lambda: mp.mpf(p) / q)
     if expr.is_Float:
         return _leaf_rounded(lambda: mp.mpf(expr))
+    if isinstance(expr, _Constant):
+        return _leaf_constant(expr)
     if expr.is_Symbol:
         return _leaf_symbol(expr)
     if expr in _CONSTANTS:

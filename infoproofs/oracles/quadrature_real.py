@@ -49,6 +49,8 @@ __all__ = ["student_expectation", "gumbel_expectation", "logistic_expectation", 
 Integrand = Callable[[mp.mpf], mp.mpf]
 LIMIT = mp.mpf(10) ** 30  # shapes and concentrations beyond 1e30 (or below 1e-30) are not evaluated
 MAX_EXTRA = 80  # at most this many extra digits for a location far from 0 on the law's scale
+MIN_DOF = mp.mpf(10) ** -12  # Student t degrees of freedom below this are not integrated (see ``student_expectation``)
+CUT_LIMIT = mp.mpf(10) ** 6  # an exponential tail is cut at a finite end only up to here (else left infinite)
 
 
 def _extra_digits(*magnitudes: mp.mpf) -> int:
@@ -84,6 +86,20 @@ class Piece:
     g: Integrand
     points: list
     weight: Integrand
+    # for a tail cut at a finite end (see ``_exponential_tail``): the decay rate of g * weight beyond it
+    tail_rate: mp.mpf | None = None
+
+    def remainder(self) -> mp.mpf:
+        """A bound on the integral beyond a cut tail's end: |g weight| there over the decay rate, times 16."""
+        if self.tail_rate is None:
+            return mp.mpf(0)
+        end = self.points[-1]
+        with unmetered():  # one probe, bounded by construction
+            # g rounding to 0 there (log(1 + e^-270)) is taken as one unit of the working precision
+            size = max(_log_size(self.g, end), -mp.mp.prec * mp.log(2)) + _log_size(self.weight, end)
+        if size == mp.ninf:
+            return mp.mpf(0)  # the weight itself underflows at the cut
+        return 16 * mp.exp(size) / self.tail_rate if mp.isfinite(size) else mp.inf
 
     def log_size(self) -> mp.mpf:
         """log of the largest |g| weight at the breakpoints and midpoints (-oo if all vanish)."""
@@ -113,6 +129,9 @@ def _integrate(pieces: list[Piece]) -> mp.mpf:
         values = [
             tracked_quad(piece.g, piece.points, weight=lambda v, w=piece.weight: w(v) * scale) for piece in pieces
         ]
+        for piece in pieces:
+            if piece.tail_rate is not None:
+                accumulate(lg(piece.remainder() * scale))
     if frame.absolute > float("-inf"):
         accumulate(frame.absolute + float(top / mp.log(2)))
     return mp.fsum(values) / scale
@@ -134,8 +153,16 @@ def _exponential_tail(h: Integrand, weight: Integrand, cuts) -> Piece:
     rate = 1 - _growth(h)
     if rate < mp.mpf(10) ** -12:
         raise OutsideDomain("the integrand grows about as fast as the law's tail decays: no expectation to evaluate")
-    points = {mp.mpf(0)} | {k / rate for k in (1, 4, 16, 64)} | {c for c in cuts if c > 0}
-    return Piece(h, sorted(points) + [mp.inf], weight)
+    points = sorted({mp.mpf(0)} | {k / rate for k in (1, 4, 16, 64)} | {c for c in cuts if c > 0})
+    # The tail is cut where h weight has decayed by e^-(the working bits + 100) past the last breakpoint, and
+    # what lies beyond is bounded from its size at the cut (``Piece.remainder``, added to the error).  Left
+    # infinite, tanh-sinh puts nodes out to u ~ 1e22, where a Student t's x = cot(e^-u) is e^(1e22): a value
+    # whose error bound the log2 bookkeeping cannot represent, so every such expectation came out with an
+    # infinite error (and every cross-check of a Cauchy step was skipped).
+    end = points[-1] + (mp.mp.prec * mp.log(2) + 100) / rate
+    if end > CUT_LIMIT:
+        return Piece(h, points + [mp.inf], weight)
+    return Piece(h, points + [end], weight, tail_rate=rate)
 
 
 # ---- Student t and Cauchy --------------------------------------------------------------------
@@ -174,6 +201,11 @@ def _student_side(nu, mu, r, side, f: Integrand, kinks, log_norm) -> list[Piece]
 def student_expectation(nu: mp.mpf, mu: mp.mpf, sigma: mp.mpf, f: Integrand, kinks=()) -> mp.mpf:
     """E f(X) for X ~ StudentT(nu, mu, sigma) (nu = 1: the Cauchy), by the tan/cot substitutions above."""
     _checked("Student t degrees of freedom", nu)
+    if nu < MIN_DOF:
+        # the tail's mass reaches u ~ 300 in phi = (pi/4) e^(-u/nu), i.e. x ~ e^(300/nu): beyond 2^(2^50) for
+        # nu < 1e-12, where no error bound can be represented; such a point used to climb to 160 digits first
+        raise OutsideDomain(f"Student t degrees of freedom {mp.nstr(nu, 3)} below {mp.nstr(MIN_DOF, 1)}: "
+                            "the tail reaches values whose error bound cannot be represented")
     extra = _extra_digits(nu, 1 / nu, mu / sigma)
     with mp.workdps(mp.mp.dps + extra):
         nu, mu, sigma = +nu, +mu, +sigma
