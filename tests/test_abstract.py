@@ -33,9 +33,6 @@ from infoproofs.oracles.symbolic import prove_step
 
 from .conftest import ROOT
 
-# one worker runs this file under pytest-xdist: its module fixture is computed once
-pytestmark = pytest.mark.xdist_group("abstract")
-
 FILES = [ROOT / "derivations" / name for name in ("bayes_jensen.py", "elbo.py", "gan.py")]
 WRONG = ROOT / "tests" / "data" / "jensen_wrong.py"
 

@@ -33,9 +33,6 @@ from infoproofs.notation.laws_simplex import Simplex
 from infoproofs.oracles.numeric_eval import OutsideDomain, Singular, evaluate_side
 from infoproofs.parse.target import ParseError, parse_target
 
-# one worker runs this file under pytest-xdist: its module fixture is computed once
-pytestmark = pytest.mark.xdist_group("families_simplex")
-
 FAST = settings(max_examples=10, deadline=None, derandomize=True, database=None)
 DIGITS = 40
 AGREE = 20  # significant digits shared (scaled to max(|value|, 1)), as in tests/family_harness.py

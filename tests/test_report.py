@@ -29,9 +29,6 @@ from infoproofs.render.report_markdown import report_markdown
 from infoproofs.render.report_model import build_report
 from infoproofs.render.report_tex import build_pdf, report_tex
 
-# one worker runs this file under pytest-xdist: its module fixture is computed once
-pytestmark = pytest.mark.xdist_group("report")
-
 MIXED = '''
 import sympy as sp
 from infoproofs import Derivation, DiffEntropy, Normal, positive, real

@@ -17,13 +17,10 @@ from infoproofs.verify.extract import extract_blocks
 
 from .conftest import ROOT
 
-# one worker runs this file under pytest-xdist: its module fixture is computed once
-pytestmark = pytest.mark.xdist_group("verify_corpus")
-
 CORPUS = ROOT / "benchmarks" / "verify_corpus"
 
 
-@pytest.fixture(scope="session")  # once per worker, however xdist orders the tests
+@pytest.fixture(scope="module")
 def verdicts() -> dict[str, tuple[bool, str, str]]:
     labels = json.loads((CORPUS / "labels.json").read_text())
     text = (CORPUS / "claims.tex").read_text()

@@ -194,10 +194,7 @@ def numeric_check(
             except OutsideDomain:  # an assumption the oracle cannot evaluate here: the point is skipped
                 skipped += 1
                 continue
-            # a heavy cross-check gives each point a share of its budget, so that one point at extreme
-            # parameters (a quadrature at 160 digits) cannot use up the time of all the others
-            at = min(deadline, time.monotonic() + 2 * CROSS_CHECK_SECONDS / wanted) if cross_check and heavy else deadline
-            with point_deadline(at):
+            with point_deadline(deadline):  # a point still running at the step's deadline is abandoned (skipped)
                 j = judged(point)
             if j.status == "outside":
                 skipped += 1

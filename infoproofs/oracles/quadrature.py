@@ -208,11 +208,18 @@ def _smooth_at_zero(g: Integrand) -> bool:
     try:
         with unmetered(), mp.workdps(30):
             at_zero = g(mp.mpf(0))
-            quotients = [(g(u) - at_zero) / u for u in _PROBES]
+            differences = [(u, g(u) - at_zero) for u in _PROBES]
+            # only differences above 1e-8 of g count: where g is formed from x = mu + b u, u near the rounding
+            # of x makes g(u) - g(0) noise (or 0), which says nothing about g's scale; a thin term large enough
+            # to matter (the e^{-400 u} above) is far above it
+            noise = mp.mpf(10) ** -8 * max(1, abs(at_zero))
+            quotients = [d / u for u, d in differences if abs(d) > noise]
     except (ZeroDivisionError, ValueError, ArithmeticError, NotEvaluable):
         return False
     if not all(mp.isfinite(q) for q in [at_zero, *quotients]):
         return False
+    if not quotients:
+        return True  # g does not vary where the probes can see: nothing finer for the rules to miss
     settled = quotients[-1]
     return all(abs(q - settled) <= (abs(settled) + 1) / 2 for q in quotients)
 

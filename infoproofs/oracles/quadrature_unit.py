@@ -70,6 +70,8 @@ def beta_expectation(
         a, b = +a, +b
         log_norm = mp.loggamma(a) + mp.loggamma(b) - mp.loggamma(a + b)
         h0, h1 = min(mp.mpf(1), a) / (a + b), min(mp.mpf(1), b) / (a + b)
+        # the tail first: a point it refuses (mass within 1e-400 of a singular end) costs no quadrature
+        tail = _upper_tail(a, b, at_one_minus, h1, log_norm)
         head = tracked_quad(
             lambda t: at_x(t ** (1 / a)), [0, h0**a],
             weight=lambda t: mp.exp((b - 1) * mp.log1p(-t ** (1 / a)) - log_norm - mp.log(a)),
@@ -83,7 +85,6 @@ def beta_expectation(
             body = tracked_quad(
                 at_x, points, weight=lambda x: mp.exp((a - 1) * mp.log(x) + (b - 1) * mp.log1p(-x) - log_norm),
             )
-        tail = _upper_tail(a, b, at_one_minus, h1, log_norm)
         return head + body + tail
 
 
@@ -94,7 +95,6 @@ def _upper_tail(a: mp.mpf, b: mp.mpf, at_one_minus: Integrand, h1: mp.mpf, log_n
     # P(1 - X < y0) <= y0^b / (b B(a, b)) * max(1, (1 - y0)^(a - 1)); the max is 1 + O(1e-390) for a <= 1e12
     log_mass = b * mp.log(y0) - mp.log(b) - log_norm
     weight = lambda s: mp.exp((a - 1) * mp.log1p(-s ** (1 / b)) - log_norm - mp.log(b))  # noqa: E731
-    inside = tracked_quad(lambda s: at_one_minus(s ** (1 / b)), [s0, h1**b], weight=weight)
     negligible = log_mass < -(mp.mp.dps + 20) * mp.log(10)
     try:
         near = at_one_minus(y0)
@@ -103,7 +103,7 @@ def _upper_tail(a: mp.mpf, b: mp.mpf, at_one_minus: Integrand, h1: mp.mpf, log_n
     if negligible and near is not None:
         # |g| over the last stretch taken as at most |g(1 - y0)| + 1 + 1/b (a log-singularity's mean there)
         accumulate(lg(mp.exp(log_mass) * (abs(near) + 1 + 1 / b)) + 4)
-        return inside
+        return tracked_quad(lambda s: at_one_minus(s ** (1 / b)), [s0, h1**b], weight=weight)
     try:
         at_one = at_one_minus(mp.mpf(0))
     except (NotEvaluable, ZeroDivisionError, ArithmeticError):
@@ -114,6 +114,7 @@ def _upper_tail(a: mp.mpf, b: mp.mpf, at_one_minus: Integrand, h1: mp.mpf, log_n
         raise OutsideDomain("the integrand still varies within 1e-400 of 1, where the law puts non-negligible mass")
     mass = mp.exp(log_mass)
     accumulate(max(lg(mass * abs(at_one - near)) + 4 if at_one != near else NEG_INF, lg(mass * at_one) - 300))
+    inside = tracked_quad(lambda s: at_one_minus(s ** (1 / b)), [s0, h1**b], weight=weight)
     return inside + mass * at_one
 
 
