@@ -196,3 +196,20 @@ def test_bound_integrands_equal_a_full_evaluation(v, c):
         hoisted, hoisted_error = f(mp.mpf(v)), last_error()
         whole, whole_error = numeric_value(expr, {**env, x: mp.mpf(v)}), last_error()
     assert hoisted == whole and hoisted_error == whole_error
+
+
+def test_bound_constants_follow_a_precision_climb():
+    """A cached bound integrand called at 80 digits after 40 re-evaluates its constants: its error bound shrinks."""
+    from infoproofs.oracles.numeric_eval import bound_at, last_error
+
+    x, a = sp.Symbol("x", real=True), positive("a")
+    expr = sp.loggamma(a) + sp.log(x)
+    env = {a: mp.mpf("2.5")}
+    f = bound_at(expr, x, env)
+    with mp.workdps(40):
+        f(mp.mpf(3))
+        coarse = last_error()
+    with mp.workdps(80):
+        f(mp.mpf(3))
+        fine = last_error()
+    assert fine < coarse - 100  # log2: about 40 more digits

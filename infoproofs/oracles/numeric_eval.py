@@ -254,8 +254,9 @@ def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]
     at the precision of the first call, not at every quadrature node: each placeholder then returns that
     value *and* the error bound its evaluation gave, so every node's error bound stays a bound.  A node
     evaluated at more digits (near an edge, where 1 - y must be formed exactly) reuses them: its result is
-    rounded back to the working precision, and the constants' own errors are counted.  Only a call at more
-    than twice their precision evaluates them again.
+    rounded back to the working precision, and the constants' own errors are counted.  A call at more than
+    RELOAD_BITS above their precision evaluates them again: the judge's climb from 40 to 80 digits (which
+    ``bound_at`` serves from one cached closure) must not keep 40-digit constants, or its bound could not shrink.
     """
     template, constants = _split_constants(expr, var) if isinstance(var, sp.Symbol) else (expr, ())
     run = compiled(template)
@@ -269,13 +270,15 @@ def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]
         loaded[0] = mp.mp.prec
 
     def f(v: mp.mpf) -> mp.mpf:
-        if constants and mp.mp.prec > 2 * loaded[0]:
+        if constants and mp.mp.prec > loaded[0] + RELOAD_BITS:
             load()
         inner[var] = v
         return run(inner)
 
     return f
 
+
+RELOAD_BITS = 64  # a node up to ~19 digits above the constants' precision (an edge node) reuses them
 
 _BOUND: dict = {}
 _BOUND_SIZE = 256
