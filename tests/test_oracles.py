@@ -213,3 +213,15 @@ def test_bound_constants_follow_a_precision_climb():
         f(mp.mpf(3))
         fine = last_error()
     assert fine < coarse - 100  # log2: about 40 more digits
+
+
+def test_bound_constants_load_at_machine_precision():
+    """A bound integrand whose first call runs at 53 bits (an integrand scan) evaluates its constants then too."""
+    from infoproofs.oracles.numeric_eval import bind
+
+    x, a = sp.Symbol("x", real=True), positive("a")
+    expr = sp.exp(-(x - a) ** 2) / sp.sqrt(sp.pi * a)
+    env = {a: mp.mpf("1.5")}
+    with mp.workprec(53):
+        value = bind(expr, x, env)(mp.mpf(2))
+    assert abs(value - mp.exp(-mp.mpf("0.25")) / mp.sqrt(mp.pi * mp.mpf("1.5"))) < 1e-15

@@ -261,7 +261,7 @@ def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]
     template, constants = _split_constants(expr, var) if isinstance(var, sp.Symbol) else (expr, ())
     run = compiled(template)
     inner = dict(env)
-    loaded = [0]  # the precision at which the constants in ``inner`` were evaluated
+    loaded: list[int | None] = [None]  # the precision at which the constants in ``inner`` were evaluated
 
     def load() -> None:
         for placeholder, part in constants:
@@ -270,7 +270,7 @@ def bind(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]
         loaded[0] = mp.mp.prec
 
     def f(v: mp.mpf) -> mp.mpf:
-        if constants and mp.mp.prec > loaded[0] + RELOAD_BITS:
+        if constants and (loaded[0] is None or mp.mp.prec > loaded[0] + RELOAD_BITS):
             load()
         inner[var] = v
         return run(inner)
