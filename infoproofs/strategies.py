@@ -32,7 +32,8 @@ from .notation.distributions import (
     Normal,
     Uniform,
 )
-from .notation.domains import Domain
+from .notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain
+from .notation.laws_simplex import Dirichlet
 
 __all__ = ["simplex", "spd_matrices", "parameters", "distributions", "finite_joints", "FAMILIES"]
 
@@ -168,7 +169,25 @@ def _mvn(d: int) -> st.SearchStrategy[MultivariateNormal]:
     return st.builds(lambda mean, cov: MultivariateNormal(mean, cov), means, covs)
 
 
-# Family -> strategy of instances with numeric parameters.  Add a family here.
+_ROLE_DOMAINS = {"real": REAL, "positive": POSITIVE, "probability": PROBABILITY, "dimension": DIMENSION}
+
+
+def _from_roles(cls: type[Distribution]) -> st.SearchStrategy[Distribution]:
+    """Instances of a family from its declared parameter roles, each drawn by ``parameters`` in its window.
+
+    The roles (``param_roles``) are what the parser and the audit read too, so a family added to the
+    notation gets a strategy without an entry here; one whose parameters constrain each other (Uniform's
+    a < b) or that takes a list (Dirichlet) has its own entry.
+    """
+    return st.builds(cls, *(parameters(_ROLE_DOMAINS[role]) for role in cls.param_roles))
+
+
+def _dirichlet(k: int) -> st.SearchStrategy[Distribution]:
+    return st.lists(parameters(POSITIVE), min_size=k, max_size=k).map(Dirichlet)
+
+
+# Family -> strategy of instances with numeric parameters: the classic families by hand, the others
+# (every class with ``param_roles``) from their roles below.
 FAMILIES: dict[type[Distribution], st.SearchStrategy[Distribution]] = {
     Normal: st.builds(Normal, _REAL, _POSITIVE),
     Laplace: st.builds(Laplace, _REAL, _POSITIVE),
@@ -179,7 +198,12 @@ FAMILIES: dict[type[Distribution], st.SearchStrategy[Distribution]] = {
     IsoNormal: st.builds(IsoNormal, _REAL, _POSITIVE, _SIZE),
     DiagNormal: _SIZE.flatmap(_diag),
     MultivariateNormal: _SIZE.flatmap(_mvn),
+    # K <= 4: the numeric oracle integrates K - 1 independent sticks, and refuses more
+    Dirichlet: st.integers(min_value=2, max_value=4).flatmap(_dirichlet),
 }
+for _cls in dict.fromkeys(DISTRIBUTIONS.values()):
+    if _cls not in FAMILIES and getattr(_cls, "param_roles", None):
+        FAMILIES[_cls] = _from_roles(_cls)
 
 
 def _family(family: type[Distribution] | str) -> type[Distribution]:
@@ -199,8 +223,12 @@ def distributions(family: type[Distribution] | str) -> st.SearchStrategy[Distrib
     Returns ``Normal(0.5, 2.0)``-style objects (SymPy Floats as arguments), not
     (family, dict) pairs: they satisfy ``constraints()`` and can be fed to
     ``closed_form(KL(p, q))`` or read through ``.params``.  ``family`` is the
-    class or its name (``"Normal"``, ``"Bern"``...).  Normal and DiagNormal take
-    *variances*; MultivariateNormal gets a covariance of condition <= 1e3.
+    class or its name (``"Normal"``, ``"Bern"``, ``"Gamma"``...): every family of
+    the notation has one.  Normal and DiagNormal take *variances*; MultivariateNormal
+    gets a covariance of condition <= 1e3; the other families draw each parameter
+    in its role's window (positive: 0.05 to 8, probability: 0.01 to 0.99, a
+    Binomial's n: 1 to 6), in the parameterisation their docstring names
+    (Gamma's second parameter is a *rate*).
     """
     cls = _family(family)
     if cls not in FAMILIES:
