@@ -225,3 +225,25 @@ def test_bound_constants_load_at_machine_precision():
     with mp.workprec(53):
         value = bind(expr, x, env)(mp.mpf(2))
     assert abs(value - mp.exp(-mp.mpf("0.25")) / mp.sqrt(mp.pi * mp.mpf("1.5"))) < 1e-15
+
+
+def test_cached_support_follows_parameters_and_precision():
+    """A law's support ends are kept per parameter values and precision: a new point or more digits re-evaluates."""
+    from infoproofs import Uniform
+    from infoproofs.oracles.law_functionals import _support_at
+
+    a, b = sp.Symbol("a", real=True), sp.Symbol("b", real=True)
+    law = Uniform(a, a + b)
+    with mp.workdps(20):
+        lo, hi = _support_at(law, {a: mp.mpf(1), b: mp.mpf(2)})
+        assert (lo, hi) == (1, 3)
+        assert _support_at(law, {a: mp.mpf(1), b: mp.mpf(5)}) == (1, 6)
+    with mp.workdps(80):
+        env = {a: mp.mpf(1) / 3, b: mp.mpf(1)}  # one env, values at 80 digits
+        exact = env[a] + 1
+    with mp.workdps(20):
+        coarse = _support_at(law, env)[1]
+    with mp.workdps(60):
+        fine = _support_at(law, env)[1]
+    assert abs(fine - exact) < mp.mpf(10) ** -58
+    assert abs(coarse - exact) > mp.mpf(10) ** -40  # the 20-digit end is not reused at 60 digits

@@ -143,7 +143,7 @@ def _expectation(e: Expectation, env: Env) -> mp.mpf:
 
 @numeric_evaluator(LogDensity)
 def _log_density_value(e: LogDensity, env: Env) -> mp.mpf:
-    support = _support_bounds(e.dist, env) if not isinstance(e.var, sp.Tuple) else None
+    support = _support_at(e.dist, env) if not isinstance(e.var, sp.Tuple) else None
     if isinstance(support, tuple):
         x = numeric_value(e.var, env)
         # a quadrature node inside [lo, hi] can land a rounding past an end computed from the parameters
@@ -158,6 +158,34 @@ def _log_density_value(e: LogDensity, env: Env) -> mp.mpf:
         value = numeric_value(e.dist.log_density(e.var), env)
     accumulate(last_error())
     return value
+
+
+_SUPPORTS: dict = {}
+_SUPPORTS_SIZE = 256
+
+
+@functools.lru_cache(maxsize=1024)
+def _parameters_of(dist: Distribution) -> tuple[sp.Basic, ...]:
+    return tuple(sorted(dist.free_symbols, key=sp.default_sort_key))
+
+
+def _support_at(dist: Distribution, env: Env):
+    """``_support_bounds``, kept for the next node of the same quadrature (the same parameter values).
+
+    A log-density is evaluated at every node, and building the law's support (SymPy sets) and evaluating
+    its ends cost more than the density itself.  The key holds the values *and* the precision, since the
+    ends are evaluated at the working precision.
+    """
+    try:
+        key = (dist, mp.mp.prec, tuple(env.get(s) for s in _parameters_of(dist)))
+        hit = _SUPPORTS.get(key)
+    except TypeError:  # pragma: no cover - unhashable values
+        return _support_bounds(dist, env)
+    if hit is None:
+        if len(_SUPPORTS) >= _SUPPORTS_SIZE:
+            _SUPPORTS.clear()
+        hit = _SUPPORTS[key] = _support_bounds(dist, env)
+    return hit
 
 
 @functools.lru_cache(maxsize=1024)

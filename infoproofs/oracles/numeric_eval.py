@@ -284,15 +284,19 @@ _BOUND: dict = {}
 _BOUND_SIZE = 256
 
 
+@functools.lru_cache(maxsize=1024)
+def _others(expr: sp.Basic, var: sp.Symbol) -> tuple[sp.Symbol, ...]:
+    return tuple(sorted((s for s in expr.free_symbols if s != var and isinstance(s, sp.Symbol)), key=lambda s: s.name))
+
+
 def bound_at(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]:
     """``bind(expr, var, env)``, kept for the next call with the same values of expr's other symbols.
 
     A law's log-density evaluated node by node (``LogDensity`` inside an integrand) would otherwise
     evaluate its normalising constant at every node.
     """
-    others = sorted((s for s in expr.free_symbols if s != var and isinstance(s, sp.Symbol)), key=lambda s: s.name)
     try:
-        key = (expr, var, tuple(env.get(s) for s in others))
+        key = (expr, var, tuple(env.get(s) for s in _others(expr, var)))
         hit = _BOUND.get(key)
     except TypeError:  # pragma: no cover - unhashable values
         return bind(expr, var, env)
