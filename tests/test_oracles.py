@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mpmath as mp
+import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -247,3 +248,21 @@ def test_cached_support_follows_parameters_and_precision():
         fine = _support_at(law, env)[1]
     assert abs(fine - exact) < mp.mpf(10) ** -58
     assert abs(coarse - exact) > mp.mpf(10) ** -40  # the 20-digit end is not reused at 60 digits
+
+
+@pytest.mark.parametrize("m, s", [("-4.3151e10", "1.6982e-19"), ("3.8558e8", "2.2483e-17"), ("1e20", "1e-25")])
+def test_a_cauchy_mean_far_from_zero_on_its_scale_is_not_evaluated(m, s):
+    """E_{Cauchy}[x] does not exist; with |m| / s = 1e29 the tail's growth used to be read where x ~ m (flat),
+    and the oracle returned m with a tiny error bound.  E log(1 + x^2) at the same point still evaluates."""
+    from infoproofs import Cauchy, E
+    from infoproofs.oracles.numeric_eval import OutsideDomain, evaluate_side
+
+    mu, sc = sp.Symbol("mu", real=True), positive("sc")
+    x = sp.Symbol("x", real=True)
+    env = {mu: mp.mpf(m), sc: mp.mpf(s)}
+    with mp.workdps(40), pytest.raises(OutsideDomain):
+        evaluate_side(E(x, x, Cauchy(mu, sc)), env)
+    with mp.workdps(40):
+        value, error = evaluate_side(E(sp.log(1 + x**2), x, Cauchy(mu, sc)), env)
+        expected = mp.log((env[sc] + 1) ** 2 + env[mu] ** 2)  # the Poisson-kernel closed form
+        assert abs(value - expected) <= max(error, mp.mpf(10) ** -25 * abs(expected))

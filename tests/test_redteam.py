@@ -26,6 +26,7 @@ import sympy as sp
 
 from infoproofs import (
     KL,
+    Cauchy,
     CrossEntropy,
     DiffEntropy,
     E,
@@ -42,6 +43,7 @@ from infoproofs import (
 )
 from infoproofs.check import CheckOptions, check_derivation
 from infoproofs.derivation import Derivation
+from infoproofs.engine.expectation import apply_linearity
 from infoproofs.notation.abstract import Joint, MutualInfo, ShannonEntropy, SupportSize, outcome
 
 OPTIONS = CheckOptions(use_cache=False)
@@ -624,6 +626,51 @@ def _():
     return _d("kl_is_bounded_by_one", KL(Normal(m, 1), Normal(0, 1))).le(1, by="Gibbs' inequality")
 
 
+# ---- linearity where expectations do not add --------------------------------------------------------
+
+
+def _cauchy():
+    m = real("rt_lm")
+    s = positive("rt_ls")
+    return Cauchy(m, s), sp.Symbol("rt_lx", real=True)
+
+
+@false_step("linearity_splits_kl_cauchy_gumbel", "linearity", must_refute=False)
+def _():
+    """KL(Cauchy || Gumbel) is +oo; split by linearity it becomes E[e^{-x/d}] (+oo) + E[x]/d (undefined)."""
+    law, x = _cauchy()
+    c = real("rt_lc")
+    d = positive("rt_ld")
+    integrand = sp.log(d) - sp.log(sp.pi * law.args[1] * (1 + ((x - law.args[0]) / law.args[1]) ** 2)) + (
+        sp.exp(-(x - c) / d) + (x - c) / d)
+    split = apply_linearity(E(integrand, x, law))
+    return _d("linearity_splits_kl_cauchy_gumbel", E(integrand, x, law)).eq(split, by="linearity of expectation")
+
+
+@false_step("infinity_minus_infinity_is_not_one", "linearity", must_refute=False)
+def _():
+    law, x = _cauchy()
+    return _d("infinity_minus_infinity_is_not_one", E(x**2 + 1, x, law) - E(x**2, x, law)).eq(
+        1, by="linearity of expectation")
+
+
+@false_step("undefined_means_do_not_cancel", "linearity", must_refute=False)
+def _():
+    law, x = _cauchy()
+    return _d("undefined_means_do_not_cancel", E(x + 1, x, law) - E(x, x, law)).eq(
+        1, by="linearity of expectation")
+
+
+@true_step("linearity_with_one_infinite_term")
+def _():
+    """E[f + g] = E[f] + E[g] with g integrable holds whatever E[f] is: here E_Cauchy[x^2] = +oo."""
+    law, x = _cauchy()
+    m, s = law.args
+    g = sp.log(1 + ((x - m) / s) ** 2)
+    return _d("linearity_with_one_infinite_term", E(sp.exp(x) + g, x, law)).eq(
+        E(sp.exp(x), x, law) + E(g, x, law), by="linearity of expectation")
+
+
 # ---- true but hard -----------------------------------------------------------------------------------
 
 
@@ -780,3 +827,15 @@ def test_lemmas_from_another_file_cap_the_verdict(tmp_path):
     assert confirmed["oracles"]["lemma"]["verdict"] == "confirmed"
     assert false["verdict"] == "refuted" and not false["internal_error"], false["reason"]
     assert false["counterexample"]
+
+
+def test_the_engine_does_not_split_an_expectation_that_does_not_add():
+    """KL(Cauchy || Gumbel) is +oo; the engine used to split it by linearity into an undefined E[x] and print nan."""
+    from infoproofs import Gumbel
+    from infoproofs.engine.derive import closed_form, derive_steps
+
+    law, _x = _cauchy()
+    target = KL(law, Gumbel(real("rt_lc2"), positive("rt_ld2")))
+    assert closed_form(target) == target  # no closed form: left to the numeric oracle's definition
+    for step in derive_steps(target):
+        assert not step.expr.has(sp.nan) and step.rule != "linearity of expectation"

@@ -26,7 +26,13 @@ from ..derivation import Derivation, Relation
 from ..notation.distributions import Bernoulli, Distribution, Exponential, Laplace, Normal
 from ..notation.functionals import Expectation, Functional, LogDensity, set_evaluator
 from .definitions import rewrite_all, unfold_all
-from .expectation import apply_linearity, expand_log_densities, substitute_known_expectations, tabulated_used
+from .expectation import (
+    apply_linearity,
+    expand_log_densities,
+    linearity_licensed,
+    substitute_known_expectations,
+    tabulated_used,
+)
 
 __all__ = ["derive", "derive_steps", "closed_form", "evaluate", "tidy", "register_closed_form", "DerivedStep"]
 
@@ -281,6 +287,8 @@ def _derive_univariate(target: sp.Expr) -> list[DerivedStep]:
         if expanded != current:
             steps.append(DerivedStep(Relation.EQ, expanded, "explicit log-density"))
             current = expanded
+        if not linearity_licensed(current, split=True):
+            return steps  # the terms need not add (an undefined or two infinite expectations): no closed form here
         linear = apply_linearity(current)
         if linear != current:
             steps.append(DerivedStep(Relation.EQ, linear, "linearity of expectation"))
@@ -319,10 +327,13 @@ def derive_steps(target: sp.Expr) -> list[DerivedStep]:
         current = new
     functionals = [f for f in current.atoms(Functional) if not isinstance(f, Expectation)]
     if functionals:
-        replaced = current.xreplace({f: closed_form(f) for f in functionals})
-        names = sorted({_closed_form_label(f) for f in functionals})
-        steps.append(DerivedStep(Relation.EQ, replaced, "closed form", "; ".join(names)))
-        current = replaced
+        closed = {f: closed_form(f) for f in functionals}
+        found = [f for f, value in closed.items() if value != f]  # a functional with no closed form stays as it is
+        if found:
+            replaced = current.xreplace(closed)
+            names = sorted({_closed_form_label(f) for f in found})
+            steps.append(DerivedStep(Relation.EQ, replaced, "closed form", "; ".join(names)))
+            current = replaced
     if not _has_functional(current):
         final = tidy(current)
         if final != current:
@@ -367,14 +378,23 @@ def _closed_form(f: Functional, _facts: object) -> sp.Expr:
     return f
 
 
+def _expectation_value(e: Expectation) -> sp.Expr:
+    """One expectation's closed form, split by linearity only where its own terms add."""
+    return substitute_known_expectations(apply_linearity(e) if linearity_licensed(e, split=True) else e)
+
+
 def evaluate(expr: sp.Expr) -> sp.Expr:
     """Replace every functional in ``expr`` by its closed form where one is derivable."""
     expr = expand_log_densities(expr)
     if not any(isinstance(a, Functional) for a in sp.preorder_traversal(expr)):
         return expr
     expectations = [e for e in expr.atoms(Expectation)]
-    if expectations:
+    if expectations and linearity_licensed(expr, split=True):
         expr = substitute_known_expectations(apply_linearity(expr))
+    elif expectations:
+        # the terms need not add across expectations (E[x^2 + 1] - E[x^2] under a Cauchy law is oo - oo, not 1):
+        # each expectation is valued on its own, and SymPy's extended arithmetic combines the values
+        expr = expr.replace(lambda a: isinstance(a, Expectation), _expectation_value)
     functionals = [f for f in expr.atoms(Functional) if not isinstance(f, Expectation)]
     return expr.xreplace({f: closed_form(f) for f in functionals})
 

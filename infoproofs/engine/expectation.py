@@ -215,6 +215,74 @@ def _gaussian_vector_moment(g: sp.Expr, coords: tuple[sp.Symbol, ...], dist: Mul
     return total
 
 
+def _expectation_status(e: Expectation, depth: int = 0) -> str:
+    """"finite", "undefined" (E_Cauchy[x]), or "unknown" (no closed form, or one that may be infinite).
+
+    A log-density in the integrand is written out first (where its formula holds on the law's support), and
+    the pieces are judged one by one: E_{x~N}[log N(x; m, s^2)] is finite because E x and E x^2 are.
+    """
+    try:
+        closed = known_expectation(e.integrand, e.var, e.dist)
+    except Exception:  # noqa: BLE001 - a table that cannot evaluate this atom decides nothing
+        closed = None
+    if closed is None:
+        expanded = expand_log_densities(e)
+        if depth or not isinstance(expanded, Expectation) or expanded == e:
+            return "unknown"
+        pieces = [g for _c, g in split_linear(expanded.integrand, expanded.var) if g != 1]
+        statuses = [_expectation_status(Expectation(g, e.var, e.dist), depth + 1) for g in pieces]
+        if "undefined" in statuses:
+            return "undefined"
+        return "finite" if all(st == "finite" for st in statuses) else "unknown"
+    closed = sp.sympify(closed)
+    if closed.has(sp.nan, sp.zoo):
+        return "undefined"
+    if closed.has(sp.oo, -sp.oo) or closed.atoms(Expectation):
+        return "unknown"
+    return "finite"
+
+
+def additive(law: Distribution, atoms: list[Expectation]) -> bool:
+    """May the expectations ``atoms`` under one law be added (E[f] + E[g] = E[f + g])?  Shown, never assumed.
+
+    Linearity of expectation holds when every term is integrable, and in the extended reals when all terms
+    but one are: E[f + g] = E[f] + E[g] for g integrable, whatever E[f] is (+oo included).  It fails where a
+    term has no expectation at all (E_{x~Cauchy}[x]) or two terms may be infinite (oo - oo): KL(Cauchy || Gumbel)
+    is +oo, but splitting it gives E[e^{-x/d}] (+oo) plus E[x]/d (undefined), and E[x^2 + 1] - E[x^2] under a
+    Cauchy law is oo - oo, not 1.  So for a named family, every term but one must have a known finite
+    expectation (from its moments or the cited table).  The laws of abstract families (``p(x | z)``) keep the
+    standing assumption of the papers they come from, that their log-densities are integrable.
+    """
+    from ..notation.abstract import Law, MixtureLaw
+
+    if isinstance(law, (Law, MixtureLaw)) or len(atoms) < 2:
+        return True
+    statuses = [_expectation_status(e) for e in atoms]
+    return "undefined" not in statuses and sum(s != "finite" for s in statuses) <= 1
+
+
+def linearity_licensed(expr: sp.Expr, split: bool = False) -> bool:
+    """May linearity gather each law's expectations in ``expr`` into one (``split``: push each through its sums)?
+
+    Gathering concerns only a law with two or more expectations in ``expr`` (one expectation is compared
+    with the other side's by integrand, point by point, which needs no linearity); splitting concerns every
+    expectation (E[f + g] -> E[f] + E[g], as the engine's derivations and closed forms do).  The terms are
+    counted *before* anything cancels: each expectation's integrand is split into its linear pieces (as
+    ``apply_linearity`` does), and the pieces must be additive (see ``additive``), so that E[x^2 + 1] - E[x^2]
+    under a Cauchy law is not read as 1.
+    """
+    by_law: dict[Distribution, list[Expectation]] = {}
+    for e in expr.atoms(Expectation):
+        by_law.setdefault(e.dist, []).append(e)
+    for law, atoms in by_law.items():
+        if len(atoms) < 2 and not split:
+            continue
+        pieces = [Expectation(g, e.var, e.dist) for e in atoms for _c, g in split_linear(e.integrand, e.var) if g != 1]
+        if not additive(law, pieces):
+            return False
+    return True
+
+
 def tabulated_used(expr: sp.Expr) -> list[Tabulated]:
     """The tabulated results that evaluating the expectations in ``expr`` relies on (for a step's note)."""
     used: list[Tabulated] = []

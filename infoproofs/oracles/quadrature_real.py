@@ -137,13 +137,29 @@ def _integrate(pieces: list[Piece]) -> mp.mpf:
     return mp.fsum(values) / scale
 
 
-def _growth(h: Integrand, z1: mp.mpf = mp.mpf(50), z2: mp.mpf = mp.mpf(100)) -> mp.mpf:
-    """The rate a at which log |h(z)| grows far out (h ~ e^{a z}): 0 for polynomial or logarithmic h."""
-    with unmetered():  # two values, bounded by construction
-        first, second = _log_size(h, z1), _log_size(h, z2)
-    if not (mp.isfinite(first) and mp.isfinite(second)):
-        return mp.mpf(0)
-    return max((second - first) / (z2 - z1), mp.mpf(0))
+# Where the growth of an integrand is read: log |h| at each of these z, slopes between neighbours.
+GROWTH_PROBES = tuple(mp.mpf(z) for z in (50, 100, 200, 400, 800))
+
+
+def _growth(h: Integrand) -> mp.mpf:
+    """The rate a at which log |h(z)| grows far out (h ~ e^{a z}): 0 for polynomial or logarithmic h.
+
+    The largest slope of log |h| between neighbouring probes out to z = 800, not one slope near z = 50:
+    a location far from 0 on the law's scale (x = mu + r e^z with |mu| / r = 1e30) keeps log |x| flat
+    until e^z passes |mu| / r, so a slope read at 50..100 saw a fraction of E_{Cauchy}[x]'s true growth
+    (1, as fast as the tail decays) and the tail's remainder was bounded as if it converged: a value for
+    an expectation that does not exist.  log |mu + r e^z| is convex in z, so slopes read further out are
+    the larger ones; the probes reach past any ratio |mu| / r below e^700 (``student_expectation`` refuses
+    larger ones).
+    """
+    with unmetered():  # five values, bounded by construction
+        sizes = [_log_size(h, z) for z in GROWTH_PROBES]
+    slopes = [
+        (b - a) / (zb - za)
+        for (za, a), (zb, b) in zip(zip(GROWTH_PROBES, sizes), zip(GROWTH_PROBES[1:], sizes[1:]))
+        if mp.isfinite(a) and mp.isfinite(b)
+    ]
+    return max([mp.mpf(0), *slopes])
 
 
 def _exponential_tail(h: Integrand, weight: Integrand, cuts) -> Piece:
@@ -206,6 +222,9 @@ def student_expectation(nu: mp.mpf, mu: mp.mpf, sigma: mp.mpf, f: Integrand, kin
         # nu < 1e-12, where no error bound can be represented; such a point used to climb to 160 digits first
         raise OutsideDomain(f"Student t degrees of freedom {mp.nstr(nu, 3)} below {mp.nstr(MIN_DOF, 1)}: "
                             "the tail reaches values whose error bound cannot be represented")
+    if abs(mu) > sigma * mp.exp(600):
+        # the tail's growth is read out to z = 800 (``_growth``): beyond that ratio a location can hide it
+        raise OutsideDomain("a Student t location more than e^600 scales from 0 is not integrated")
     extra = _extra_digits(nu, 1 / nu, mu / sigma)
     with mp.workdps(mp.mp.dps + extra):
         nu, mu, sigma = +nu, +mu, +sigma

@@ -12,7 +12,7 @@ import contextvars
 
 import sympy as sp
 
-from ..engine.expectation import apply_linearity
+from ..engine.expectation import apply_linearity, linearity_licensed
 from ..notation.domains import exact
 from ..notation.functionals import Expectation, Functional, LogDensity
 
@@ -175,9 +175,9 @@ def _normal_form(expr: sp.Expr) -> tuple[sp.Expr, dict[sp.Basic, sp.Expr]]:
 
     Bound variables are renamed to one canonical symbol, so ``E_x[f(x)]`` and
     ``E_u[f(u)]`` compare equal.  Terms that are non-linear in expectations
-    stay in the first part, opaque.
+    stay in the first part, opaque.  ``expr`` is already linearised (``equivalent`` checks first that
+    each law's expectations may be added into one group).
     """
-    expr = sp.expand(apply_linearity(expr))
     rest = sp.Integer(0)
     groups: dict[sp.Basic, sp.Expr] = {}
     for term in sp.Add.make_args(expr):
@@ -201,8 +201,10 @@ def equivalent(lhs: sp.Expr, rhs: sp.Expr) -> bool:
     if lhs in infinite or rhs in infinite:
         # oo - oo is undefined, not 0: two sides are equal here only as the same signed infinity
         return lhs == rhs and lhs in (sp.oo, -sp.oo)
-    rest_l, groups_l = _normal_form(lhs)
-    rest_r, groups_r = _normal_form(rhs)
+    if not (linearity_licensed(lhs) and linearity_licensed(rhs)):
+        return False  # the normal forms would add expectations that need not add (engine.expectation.additive)
+    rest_l, groups_l = _normal_form(sp.expand(apply_linearity(lhs)))
+    rest_r, groups_r = _normal_form(sp.expand(apply_linearity(rhs)))
     for law in set(groups_l) | set(groups_r):
         diff = groups_l.get(law, 0) - groups_r.get(law, 0)
         if not is_zero(diff):
