@@ -32,7 +32,7 @@ from .notation.distributions import (
     Normal,
     Uniform,
 )
-from .notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain
+from .notation.domains import POSITIVE, ROLE_DOMAINS, Domain
 from .notation.laws_simplex import Dirichlet
 
 __all__ = ["simplex", "spd_matrices", "parameters", "distributions", "finite_joints", "FAMILIES"]
@@ -169,9 +169,6 @@ def _mvn(d: int) -> st.SearchStrategy[MultivariateNormal]:
     return st.builds(lambda mean, cov: MultivariateNormal(mean, cov), means, covs)
 
 
-_ROLE_DOMAINS = {"real": REAL, "positive": POSITIVE, "probability": PROBABILITY, "dimension": DIMENSION}
-
-
 def _from_roles(cls: type[Distribution]) -> st.SearchStrategy[Distribution]:
     """Instances of a family from its declared parameter roles, each drawn by ``parameters`` in its window.
 
@@ -179,7 +176,7 @@ def _from_roles(cls: type[Distribution]) -> st.SearchStrategy[Distribution]:
     notation gets a strategy without an entry here; one whose parameters constrain each other (Uniform's
     a < b) or that takes a list (Dirichlet) has its own entry.
     """
-    return st.builds(cls, *(parameters(_ROLE_DOMAINS[role]) for role in cls.param_roles))
+    return st.builds(cls, *(parameters(ROLE_DOMAINS[role]) for role in cls.param_roles))
 
 
 def _dirichlet(k: int) -> st.SearchStrategy[Distribution]:

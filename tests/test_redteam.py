@@ -34,6 +34,8 @@ from infoproofs import (
     LogDensity,
     LogGap,
     Normal,
+    Pareto,
+    StudentT,
     Uniform,
     dimension,
     interval,
@@ -659,6 +661,31 @@ def _():
     law, x = _cauchy()
     return _d("undefined_means_do_not_cancel", E(x + 1, x, law) - E(x, x, law)).eq(
         1, by="linearity of expectation")
+
+
+def _student_second_moments(rule: str):
+    """E[x^2 + 1] - E[x^2] under a Student t is oo - oo for nu <= 2: its E x^2 is Piecewise(..., (oo, True)), and
+    SymPy cancels P - P, so substituting both moments read it as 1."""
+    nu, s = positive("rt_tnu rt_ts")
+    m = real("rt_tm")
+    x = sp.Symbol("rt_tx", real=True)
+    law = StudentT(nu, m, s)
+    return _d(f"student_moments_do_not_cancel_{rule.replace(' ', '_')}", E(x**2 + 1, x, law) - E(x**2, x, law)).eq(1, by=rule)
+
+
+for _rule in ("moments", "closed form", "linearity of expectation"):
+    false_step(f"student_moments_do_not_cancel_by_{_rule.replace(' ', '_')}", "linearity", must_refute=False)(
+        lambda rule=_rule: _student_second_moments(rule))
+
+
+@false_step("pareto_moments_do_not_cancel", "linearity", must_refute=False)
+def _():
+    """The same under a Pareto law with shape <= 2 (x_m, alpha): the numeric oracle must not confirm it from
+    the points with alpha > 2 while the others have no finite second moment."""
+    xm, alpha = positive("rt_pxm rt_pa")
+    x = sp.Symbol("rt_px", positive=True)
+    law = Pareto(xm, alpha)
+    return _d("pareto_moments_do_not_cancel", E(x**2 + 1, x, law) - E(x**2, x, law)).eq(1, by="moments")
 
 
 @true_step("linearity_with_one_infinite_term")

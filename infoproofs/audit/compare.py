@@ -101,10 +101,9 @@ def _exact_scalars(cls: type, values: tuple) -> Any:
 
 
 def _role_domain(role: str):
-    from infoproofs.notation import domains
+    from infoproofs.notation.domains import ROLE_DOMAINS
 
-    return {"real": domains.REAL, "positive": domains.POSITIVE, "probability": domains.PROBABILITY,
-            "dimension": domains.DIMENSION}[role]
+    return ROLE_DOMAINS[role]
 
 
 def roles_of(family: str) -> tuple[str, ...] | None:

@@ -32,6 +32,7 @@ from .expectation import (
     linearity_licensed,
     substitute_known_expectations,
     tabulated_used,
+    value_expectations,
 )
 
 __all__ = ["derive", "derive_steps", "closed_form", "evaluate", "tidy", "register_closed_form", "DerivedStep"]
@@ -388,13 +389,8 @@ def evaluate(expr: sp.Expr) -> sp.Expr:
     expr = expand_log_densities(expr)
     if not any(isinstance(a, Functional) for a in sp.preorder_traversal(expr)):
         return expr
-    expectations = [e for e in expr.atoms(Expectation)]
-    if expectations and linearity_licensed(expr, split=True):
-        expr = substitute_known_expectations(apply_linearity(expr))
-    elif expectations:
-        # the terms need not add across expectations (E[x^2 + 1] - E[x^2] under a Cauchy law is oo - oo, not 1):
-        # each expectation is valued on its own, and SymPy's extended arithmetic combines the values
-        expr = expr.replace(lambda a: isinstance(a, Expectation), _expectation_value)
+    if expr.atoms(Expectation):
+        expr = value_expectations(expr, _expectation_value)
     functionals = [f for f in expr.atoms(Functional) if not isinstance(f, Expectation)]
     return expr.xreplace({f: closed_form(f) for f in functionals})
 

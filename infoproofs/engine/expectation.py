@@ -297,13 +297,36 @@ def tabulated_used(expr: sp.Expr) -> list[Tabulated]:
 
 
 def substitute_known_expectations(expr: sp.Expr) -> sp.Expr:
-    """Replace each ``E[g]`` whose value is known; leave the others in place."""
+    """Replace each ``E[g]`` whose value is known; leave the others in place (see ``value_expectations``)."""
 
     def value(e: Expectation) -> sp.Expr:
         known = known_expectation(e.integrand, e.var, e.dist)
         return e if known is None else known
 
-    return expr.replace(lambda e: isinstance(e, Expectation), value)
+    return value_expectations(expr, value, split=False)
+
+
+def finite_value(value: sp.Basic) -> bool:
+    """A value with no infinity, no NaN and no expectation left in it (so nothing in it can be +oo)."""
+    value = sp.sympify(value)
+    return not value.has(sp.oo, -sp.oo, sp.nan, sp.zoo) and not value.atoms(Expectation)
+
+
+def value_expectations(expr: sp.Expr, value: Callable[[Expectation], sp.Expr], split: bool = True) -> sp.Expr:
+    """Replace each expectation ``e`` of ``expr`` by ``value(e)``, soundly where the terms need not add.
+
+    Where each law's terms add (``linearity_licensed``; ``split``: ``value`` pushes each expectation through
+    its sums), every value is put in.  Where they need not, only the values that are finite (``finite_value``)
+    are: a Student t's E x^2 is Piecewise((..., nu > 2), (oo, True)), and SymPy cancels P - P to 0 however
+    P reads, so E[x^2 + 1] - E[x^2] would come out 1 where it is oo - oo.
+    """
+    licensed = linearity_licensed(expr, split=split)
+
+    def each(e: Expectation) -> sp.Expr:
+        found = value(e)
+        return found if licensed or finite_value(found) else e
+
+    return expr.replace(lambda e: isinstance(e, Expectation), each)
 
 
 def _support_limits(dist: Distribution) -> tuple[sp.Expr, sp.Expr] | None:

@@ -187,6 +187,8 @@ REAL = Domain("real", None, None, sample_lo=-4.0, sample_hi=4.0)
 POSITIVE = Domain("positive", 0, None, sample_lo=0.05, sample_hi=8.0)
 PROBABILITY = Domain("probability", 0, 1, sample_lo=0.01, sample_hi=0.99)
 DIMENSION = Domain("dimension", 0, None, integer=True, sample_lo=1, sample_hi=6)
+# A family's parameter role (``param_roles``) -> its domain: read by the parser, the strategies and the audit.
+ROLE_DOMAINS: dict[str, Domain] = {"real": REAL, "positive": POSITIVE, "probability": PROBABILITY, "dimension": DIMENSION}
 
 # Symbol -> Domain.  SymPy symbols hash by name *and* assumptions, so a plain
 # ``Symbol("s")`` is a different key from ``positive("s")``: an expression that

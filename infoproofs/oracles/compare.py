@@ -30,7 +30,7 @@ import mpmath as mp
 import sympy as sp
 
 from ..derivation import Relation
-from .numeric_eval import InvalidParameters, NotEvaluable, OutsideDomain, Singular, evaluate_side
+from .numeric_eval import Divergent, InvalidParameters, NotEvaluable, OutsideDomain, Singular, evaluate_side
 
 __all__ = ["Judgement", "judge", "MARGIN", "PRECISIONS", "MEANINGFUL_DIGITS"]
 
@@ -51,6 +51,7 @@ class Judgement:
     detail: str = ""
     tolerance: mp.mpf | None = None
     singular: bool = False  # one side undefined after cancelling terms: an exact evaluation may decide
+    divergent: bool = False  # "outside" because an expectation has no finite value here (``Divergent``)
 
     @property
     def residual(self) -> mp.mpf | None:
@@ -167,7 +168,7 @@ def judge(
                 except _Undefined as exc:
                     rv, re, rerr = None, mp.mpf(0), exc
             except OutsideDomain as exc:
-                return Judgement("outside", dps=dps, detail=str(exc))
+                return Judgement("outside", dps=dps, detail=str(exc), divergent=isinstance(exc, Divergent))
             if lv is None and rv is None:
                 return Judgement("outside", dps=dps, detail=f"both sides undefined ({lerr})")
             if lv is None or rv is None:

@@ -39,6 +39,7 @@ from .numeric_eval import (
     bind,
     bound_at,
     compiled,
+    kept_at_values,
     last_error,
     lg,
     lsum,
@@ -161,12 +162,6 @@ def _log_density_value(e: LogDensity, env: Env) -> mp.mpf:
 
 
 _SUPPORTS: dict = {}
-_SUPPORTS_SIZE = 256
-
-
-@functools.lru_cache(maxsize=1024)
-def _parameters_of(dist: Distribution) -> tuple[sp.Basic, ...]:
-    return tuple(sorted(dist.free_symbols, key=sp.default_sort_key))
 
 
 def _support_at(dist: Distribution, env: Env):
@@ -176,16 +171,7 @@ def _support_at(dist: Distribution, env: Env):
     its ends cost more than the density itself.  The key holds the values *and* the precision, since the
     ends are evaluated at the working precision.
     """
-    try:
-        key = (dist, mp.mp.prec, tuple(env.get(s) for s in _parameters_of(dist)))
-        hit = _SUPPORTS.get(key)
-    except TypeError:  # pragma: no cover - unhashable values
-        return _support_bounds(dist, env)
-    if hit is None:
-        if len(_SUPPORTS) >= _SUPPORTS_SIZE:
-            _SUPPORTS.clear()
-        hit = _SUPPORTS[key] = _support_bounds(dist, env)
-    return hit
+    return kept_at_values(_SUPPORTS, dist, None, env, lambda: _support_bounds(dist, env), mp.mp.prec)
 
 
 @functools.lru_cache(maxsize=1024)

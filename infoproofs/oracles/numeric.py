@@ -176,7 +176,7 @@ def numeric_check(
         return judge(lhs, rhs, relation, point, precisions)
 
     evaluated: list[tuple[dict, Judgement]] = []
-    skipped = inconclusive = strict_ties = draws = 0
+    skipped = inconclusive = strict_ties = draws = divergent = 0
     failing: tuple[dict, Judgement] | None = None
     timed_out = False
     try:
@@ -202,6 +202,7 @@ def numeric_check(
                 j = judged(point)
             if j.status == "outside":
                 skipped += 1
+                divergent += j.divergent
                 continue
             if j.status == "violated":
                 failing = (point, j)
@@ -293,6 +294,13 @@ def numeric_check(
             "unevaluable",
             detail=f"only {len(evaluated)} point(s) could be evaluated ({skipped} skipped, {inconclusive} "
             f"inconclusive{', the time budget ran out' if timed_out else ''}): too few to confirm anything",
+            **common,
+        )
+    if divergent:
+        return NumericOutcome(
+            "unevaluable",
+            detail=f"at {divergent} of the points drawn an expectation has no finite value: the step is not a "
+            "comparison of numbers there, so the points where it is cannot confirm it",
             **common,
         )
     outcome = NumericOutcome("passed", **common)

@@ -27,6 +27,7 @@ import functools
 import math
 import time
 from collections.abc import Callable
+from typing import Any
 
 import mpmath as mp
 import sympy as sp
@@ -64,6 +65,14 @@ class InvalidParameters(NotEvaluable):
     The expression is undefined there, like a log of a negative number; the
     numeric oracle treats that as "undefined at this point", not as "cannot
     evaluate this kind of expression".
+    """
+
+
+class Divergent(OutsideDomain):
+    """An expectation with no finite value at this point (E_{Cauchy}[x], E x^2 under a Student t with nu <= 2).
+
+    Skipped like any point outside the oracle's reach, but counted: a step whose sides are not numbers at
+    some points of its domain is not confirmed by the points where they are (``numeric_check``).
     """
 
 
@@ -285,8 +294,28 @@ _BOUND_SIZE = 256
 
 
 @functools.lru_cache(maxsize=1024)
-def _others(expr: sp.Basic, var: sp.Symbol) -> tuple[sp.Symbol, ...]:
-    return tuple(sorted((s for s in expr.free_symbols if s != var and isinstance(s, sp.Symbol)), key=lambda s: s.name))
+def _other_symbols(expr: sp.Basic, var: sp.Basic | None) -> tuple[sp.Basic, ...]:
+    return tuple(sorted((s for s in expr.free_symbols if s != var), key=sp.default_sort_key))
+
+
+def kept_at_values(store: dict, expr: sp.Basic, var: sp.Basic | None, env: Env, compute: Callable[[], Any],
+                   *extra: Any) -> Any:
+    """``compute()``, kept in ``store`` for the next call with the same values of expr's symbols (var aside).
+
+    The nodes of one quadrature share every parameter value, so what depends only on them is computed once
+    per quadrature, not per node; ``extra`` adds to the key what else the result depends on (the precision).
+    The store is emptied when full: a design's points do not repeat, a quadrature's nodes do.
+    """
+    try:
+        key = (expr, var, *extra, tuple(env.get(s) for s in _other_symbols(expr, var)))
+        hit = store.get(key)
+    except TypeError:  # pragma: no cover - unhashable values
+        return compute()
+    if hit is None:
+        if len(store) >= _BOUND_SIZE:
+            store.clear()
+        hit = store[key] = compute()
+    return hit
 
 
 def bound_at(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.mpf]:
@@ -295,16 +324,7 @@ def bound_at(expr: sp.Basic, var: sp.Symbol, env: Env) -> Callable[[mp.mpf], mp.
     A law's log-density evaluated node by node (``LogDensity`` inside an integrand) would otherwise
     evaluate its normalising constant at every node.
     """
-    try:
-        key = (expr, var, tuple(env.get(s) for s in _others(expr, var)))
-        hit = _BOUND.get(key)
-    except TypeError:  # pragma: no cover - unhashable values
-        return bind(expr, var, env)
-    if hit is None:
-        if len(_BOUND) >= _BOUND_SIZE:
-            _BOUND.clear()
-        hit = _BOUND[key] = bind(expr, var, env)
-    return hit
+    return kept_at_values(_BOUND, expr, var, env, lambda: bind(expr, var, env))
 
 
 def _leaf_constant(placeholder: _Constant) -> Compiled:

@@ -30,7 +30,7 @@ from collections.abc import Callable
 import mpmath as mp
 
 from ..notation.laws_positive import Chi2, Gamma, HalfNormal, LogLogistic, LogNormal, Pareto, Weibull
-from .numeric_eval import NEG_INF, InvalidParameters, OutsideDomain, accumulate, lg, numeric_value, parameter
+from .numeric_eval import NEG_INF, Divergent, InvalidParameters, OutsideDomain, accumulate, lg, numeric_value, parameter
 from .quadrature import _gaussian, _laguerre_expectation, _standard_normal_fallback, law_quadrature, tracked_quad
 
 __all__ = ["gamma_unit_expectation", "quantile_expectation", "QUANTILE_DIGITS"]
@@ -111,7 +111,8 @@ def _truncated(h: Map, cuts: list[mp.mpf]) -> mp.mpf:
     value = tracked_quad(lambda t: h(t) if t <= T_END else mp.mpf(0), _t_points(cuts), weight=lambda t: mp.exp(-t))
     edge = abs(h(T_END)) * mp.exp(-T_END) * T_END
     if edge > mp.mpf(10) ** (-(mp.mp.dps + 5)) * max(abs(value), mp.mpf(1)):
-        raise OutsideDomain("the expectation's tail has not died out (it may be infinite) at this point")
+        # counted as a possibly infinite expectation (``Divergent``): a step is not confirmed beside such points
+        raise Divergent("the expectation's tail has not died out (it may be infinite) at this point")
     accumulate(lg(edge) if edge else NEG_INF)
     return value
 

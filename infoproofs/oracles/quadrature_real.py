@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import mpmath as mp
 
 from ..notation.laws_real import Cauchy, Gumbel, Logistic, StudentT, VonMises
-from .numeric_eval import InvalidParameters, OutsideDomain, accumulate, error_frame, lg, parameter, unmetered
+from .numeric_eval import Divergent, InvalidParameters, OutsideDomain, accumulate, error_frame, lg, parameter, unmetered
 from .quadrature import law_quadrature, tracked_quad
 
 __all__ = ["student_expectation", "gumbel_expectation", "logistic_expectation", "von_mises_expectation"]
@@ -168,7 +168,7 @@ def _exponential_tail(h: Integrand, weight: Integrand, cuts) -> Piece:
     Student t's); an integrand growing as fast as the weight decays has no finite expectation to check."""
     rate = 1 - _growth(h)
     if rate < mp.mpf(10) ** -12:
-        raise OutsideDomain("the integrand grows about as fast as the law's tail decays: no expectation to evaluate")
+        raise Divergent("the integrand grows about as fast as the law's tail decays: no finite expectation here")
     points = sorted({mp.mpf(0)} | {k / rate for k in (1, 4, 16, 64)} | {c for c in cuts if c > 0})
     # The tail is cut where h weight has decayed by e^-(the working bits + 100) past the last breakpoint, and
     # what lies beyond is bounded from its size at the cut (``Piece.remainder``, added to the error).  Left

@@ -95,7 +95,7 @@ from ..notation import (
     RandomVariable,
 )
 from ..notation.distributions import DISTRIBUTIONS, Categorical
-from ..notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, Domain, declare
+from ..notation.domains import DIMENSION, POSITIVE, PROBABILITY, REAL, ROLE_DOMAINS, Domain, declare
 from . import latex_abstract as _abstract
 from .target import LAWS, law_constraints
 
@@ -389,7 +389,6 @@ _DEFAULT_DIMENSION = {"d", "n", "N", "K", "T"}
 _DEFAULT_REAL = {"mu", "m", "x", "y"}
 _RANK = {"real": 0, "positive": 1, "probability": 2, "dimension": 3}
 _WORD_OF = {"real": "real", "positive": "positive", "probability": "probability", "dimension": "positive integer"}
-_DOMAINS: dict[str, Domain] = {"real": REAL, "positive": POSITIVE, "probability": PROBABILITY, "dimension": DIMENSION}
 _RELATIONS = {"=": Relation.EQ, "<": Relation.LT, ">": Relation.GT, "\\le": Relation.LE, "\\leq": Relation.LE,
               "\\leqslant": Relation.LE, "\\ge": Relation.GE, "\\geq": Relation.GE, "\\geqslant": Relation.GE}
 _NICE = {
@@ -1077,7 +1076,7 @@ class _Scope:
             if _RANK[role] > _RANK[word]:
                 word = role
             self.defaults[name] = _WORD_OF[word]
-            domain = _DOMAINS[word]
+            domain = ROLE_DOMAINS[word]
         symbol = declare(name, domain)
         self.symbols[name] = symbol
         return symbol

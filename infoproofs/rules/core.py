@@ -18,7 +18,9 @@ from ..engine.expectation import (
     apply_linearity,
     expand_log_densities,
     integrals_as_expectations,
+    linearity_licensed,
     substitute_known_expectations,
+    value_expectations,
 )
 from ..notation.functionals import Expectation, Functional
 from .registry import RuleContext, RuleOutcome, rule
@@ -129,11 +131,11 @@ def _polynomial_moments(expr: sp.Expr) -> sp.Expr:
     """E[g(x)] for a polynomial g (a central moment such as E[(x - mu)^2] too) from the raw moments E[x^k]."""
 
     def moment(e: Expectation) -> sp.Expr:
-        if len(e.bound) == 1 and e.integrand.is_polynomial(e.var):
+        if len(e.bound) == 1 and e.integrand.is_polynomial(e.var) and linearity_licensed(e, split=True):
             return substitute_known_expectations(apply_linearity(e))
-        return e
+        return substitute_known_expectations(e)
 
-    return substitute_known_expectations(expr.replace(lambda a: isinstance(a, Expectation), moment))
+    return value_expectations(expr, moment)
 
 
 @rule(
